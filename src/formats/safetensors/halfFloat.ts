@@ -1,0 +1,130 @@
+/**
+ * Encoding and decoding of the two 16-bit float formats safetensors stores:
+ * IEEE 754 binary16 (F16: 1 sign, 5 exponent, 10 mantissa bits) and
+ * bfloat16 (BF16: 1 sign, 8 exponent, 7 mantissa bits, i.e. the upper half of a binary32).
+ */
+
+/** Layout of a small binary float format. */
+interface SmallFloatFormat {
+  exponentBits: number;
+  mantissaBits: number;
+  /** Bit pattern written for NaN (a quiet NaN with positive sign, as PyTorch writes). */
+  quietNaN: number;
+}
+
+const BINARY16: SmallFloatFormat = { exponentBits: 5, mantissaBits: 10, quietNaN: 0x7e00 };
+const BFLOAT16: SmallFloatFormat = { exponentBits: 8, mantissaBits: 7, quietNaN: 0x7fc0 };
+
+/** Rounds a non-negative number to the nearest integer, ties to even. `q` must be below 2^52. */
+function roundHalfToEven(q: number): number {
+  const floor = Math.floor(q);
+  const rest = q - floor; // exact: q has at most 53 significant bits and floor(q) < 2^52
+  if (rest > 0.5) return floor + 1;
+  if (rest < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/**
+ * Encodes `value` (any double) as a 16-bit pattern of `format`, rounding once, to nearest with
+ * ties to even, straight from the double (no double rounding through float32).
+ * Overflow gives ±inf, underflow gives subnormals or ±0, -0 keeps its sign.
+ */
+function encodeSmallFloat(value: number, format: SmallFloatFormat): number {
+  const { exponentBits, mantissaBits } = format;
+  if (Number.isNaN(value)) return format.quietNaN;
+  const signBit = value < 0 || Object.is(value, -0) ? 1 << 15 : 0;
+  const magnitude = Math.abs(value);
+  const exponentMask = (1 << exponentBits) - 1;
+  const infinity = signBit | (exponentMask << mantissaBits);
+  if (magnitude === Infinity) return infinity;
+
+  const bias = exponentMask >> 1;
+  const minNormalExponent = 1 - bias;
+  const implicitOne = 2 ** mantissaBits;
+
+  if (magnitude < 2 ** minNormalExponent) {
+    // Subnormal range: the pattern is the magnitude in units of the smallest subnormal. Rounding
+    // up to 2^mantissaBits lands exactly on the smallest normal's pattern, which is correct.
+    return signBit | roundHalfToEven(magnitude / 2 ** (minNormalExponent - mantissaBits));
+  }
+
+  let exponent = Math.floor(Math.log2(magnitude));
+  // Math.log2 may be off by one next to powers of two: correct it exactly.
+  if (2 ** exponent > magnitude) exponent -= 1;
+  else if (2 ** (exponent + 1) <= magnitude) exponent += 1;
+
+  let significand = roundHalfToEven(magnitude / 2 ** (exponent - mantissaBits)); // in [2^m, 2^(m+1)]
+  if (significand === 2 * implicitOne) {
+    significand = implicitOne;
+    exponent += 1;
+  }
+  if (exponent > bias) return infinity;
+  return signBit | ((exponent + bias) << mantissaBits) | (significand - implicitOne);
+}
+
+/** binary16 bit pattern of `value`, round to nearest even. */
+export function encodeFloat16(value: number): number {
+  return encodeSmallFloat(value, BINARY16);
+}
+
+/** bfloat16 bit pattern of `value`, round to nearest even. */
+export function encodeBFloat16(value: number): number {
+  return encodeSmallFloat(value, BFLOAT16);
+}
+
+let float16Table: Float32Array | undefined;
+
+/** All 65536 binary16 values as float32 (exact: binary16 ⊂ binary32). Built once, 256 KB. */
+function float16DecodeTable(): Float32Array {
+  if (float16Table) return float16Table;
+  const table = new Float32Array(65536);
+  for (let bits = 0; bits < 65536; bits++) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >> 10) & 0x1f;
+    const mantissa = bits & 0x3ff;
+    if (exponent === 0) table[bits] = sign * mantissa * 2 ** -24;
+    else if (exponent === 0x1f) table[bits] = mantissa === 0 ? sign * Infinity : NaN;
+    else table[bits] = sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+  }
+  float16Table = table;
+  return table;
+}
+
+/** The value of one binary16 bit pattern. */
+export function decodeFloat16(bits: number): number {
+  return float16DecodeTable()[bits & 0xffff] as number;
+}
+
+/** The value of one bfloat16 bit pattern. */
+export function decodeBFloat16(bits: number): number {
+  const scratch = new Uint32Array([(bits & 0xffff) << 16]);
+  return new Float32Array(scratch.buffer)[0] as number;
+}
+
+/**
+ * Decodes binary16 patterns into `out` (same length), which may be a Float32Array or Float64Array.
+ * NaN payloads are not preserved (every NaN decodes to the canonical NaN).
+ */
+export function decodeFloat16Array(patterns: Uint16Array, out: Float32Array | Float64Array): void {
+  const table = float16DecodeTable();
+  for (let i = 0; i < patterns.length; i++) out[i] = table[patterns[i] as number] as number;
+}
+
+/** Scratch for bfloat16 → float64 decoding in chunks, so no full-size float32 copy is needed. */
+const BF16_CHUNK = 4096;
+
+/** Decodes bfloat16 patterns into `out` (same length): each pattern is the top half of a float32. */
+export function decodeBFloat16Array(patterns: Uint16Array, out: Float32Array | Float64Array): void {
+  if (out instanceof Float32Array) {
+    const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+    for (let i = 0; i < patterns.length; i++) outBits[i] = (patterns[i] as number) << 16;
+    return;
+  }
+  const chunkBits = new Uint32Array(BF16_CHUNK);
+  const chunkFloats = new Float32Array(chunkBits.buffer);
+  for (let start = 0; start < patterns.length; start += BF16_CHUNK) {
+    const count = Math.min(BF16_CHUNK, patterns.length - start);
+    for (let i = 0; i < count; i++) chunkBits[i] = (patterns[start + i] as number) << 16;
+    for (let i = 0; i < count; i++) out[start + i] = chunkFloats[i] as number;
+  }
+}
