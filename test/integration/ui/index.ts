@@ -1,0 +1,14 @@
+import type { Page } from 'playwright-core';
+
+export interface UiTestContext {
+  page: Page;
+  workspace: string;
+  screenshot(name: string): Promise<void>;
+}
+
+export interface UiTest {
+  name: string;
+  run(ctx: UiTestContext): Promise<void>;
+}
+
+export const uiTests: UiTest[] = [];
