@@ -4,9 +4,11 @@
  */
 import * as vscode from 'vscode';
 import { registerThresholdCalculator } from './commands/thresholdCalculator';
+import { disposeOutputChannel } from './ui/output';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerThresholdCalculator(context);
+  context.subscriptions.push({ dispose: disposeOutputChannel });
 }
 
 export function deactivate(): void {

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
+import * as vscode from 'vscode';
 import Mocha = require('mocha');
 
 export function run(): Promise<void> {
@@ -20,6 +21,7 @@ export function run(): Promise<void> {
   Mocha.reporters.Base.consoleLog = log;
   console.log = log;
 
+  write(`integration: running in VS Code ${vscode.version} (${vscode.env.appName}, host ${vscode.env.appHost}, remote ${vscode.env.remoteName ?? 'none'})`);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
   const grep = process.env.LORA_LENS_TEST_GREP;
   if (grep) mocha.grep(grep);

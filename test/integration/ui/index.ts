@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { calculatorUiTest } from './calculator.ui';
 
 export interface UiTestContext {
   page: Page;
@@ -11,4 +12,4 @@ export interface UiTest {
   run(ctx: UiTestContext): Promise<void>;
 }
 
-export const uiTests: UiTest[] = [];
+export const uiTests: UiTest[] = [calculatorUiTest];

@@ -1,0 +1,77 @@
+/**
+ * `lora-lens`: the analysis pipeline without VS Code, for design reviews and CI jobs.
+ * Exit codes: 0 success, 2 bad arguments or bad input file (one line on stderr), 1 internal error.
+ */
+import { FormatError } from '../formats/types';
+import { TheoryInputError } from '../theory';
+import { UsageError } from './args';
+import { thresholdCommand, thresholdUsage } from './commands/threshold';
+import { processIO, type CliIO } from './io';
+import { version } from '../../package.json';
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const commands: Record<string, { run: Command; summary: string }> = {
+  threshold: { run: thresholdCommand, summary: 'required LoRA rank from width/depth (fnn) or embedding size (transformer)' },
+};
+
+function help(): string {
+  const names = Object.keys(commands);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    `lora-lens ${version}: LoRA rank design from "The Expressive Power of Low-Rank Adaptation" (Zeng & Lee, ICLR 2024)`,
+    '',
+    'Usage: lora-lens <command> [options]',
+    '',
+    'Commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n].summary}`),
+    '',
+    'Options: --help, --version. Run `lora-lens <command> --help` for a command\'s options.',
+    '',
+    thresholdUsage,
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(`${version}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}'`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(help());
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TheoryInputError) {
+      io.err(`lora-lens: ${error.message} (see lora-lens --help)\n`);
+      return 2;
+    }
+    if (error instanceof FormatError) {
+      io.err(`lora-lens: ${oneLine(error.message)}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`lora-lens: internal error: ${oneLine(message)}\n`);
+    if (process.env.LORA_LENS_DEBUG && error instanceof Error) io.err(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processIO).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,119 @@
+/** The CLI as scripts use it: a real `node` process, its stdout, stderr and exit code. */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function json(...args: string[]) {
+  const r = cli(...args, '--json');
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out);
+}
+
+describe('lora-lens threshold fnn', () => {
+  it('W1: D=16, L=4, L̄=2 → M=2, partition [[1,2],[3,4]], R=8', () => {
+    const a = json('threshold', 'fnn', '--width', '16', '--depth', '4', '--target-depth', '2');
+    assert.equal(a.requiredRank, 8);
+    assert.equal(a.depthRatio, 2);
+    assert.deepEqual(a.partition, [[1, 2], [3, 4]]);
+    assert.equal(a.guarantee, 'exact');
+    assert.equal(typeof a.rule, 'string');
+  });
+
+  it('W2: D=16, L=8, L̄=1 → R=2, 512 LoRA parameters', () => {
+    const a = json('threshold', 'fnn', '--width=16', '--depth=8', '--target-depth=1');
+    assert.equal(a.requiredRank, 2);
+    assert.equal(a.depthRatio, 8);
+    assert.equal(a.loraParameters, 512);
+  });
+
+  it('W3: D=16, L=5, L̄=2 → guaranteed 8 (headline ⌈6.4⌉ = 7 is not guaranteed)', () => {
+    const a = json('threshold', 'fnn', '--width', '16', '--depth', '5', '--target-depth', '2');
+    assert.equal(a.requiredRank, 8);
+    assert.equal(a.headlineCeil, 7);
+    assert.deepEqual(a.partition, [[1, 2], [3, 4, 5]]);
+  });
+
+  it('W4: D=16, L=3, L̄=1 → 6', () => {
+    assert.equal(json('threshold', 'fnn', '--width', '16', '--depth', '3', '--target-depth', '1').requiredRank, 6);
+  });
+
+  it('W11: L̄ = L = 3, one layer differs by rank 2 → 2', () => {
+    const a = json('threshold', 'fnn', '--width', '16', '--depth', '3', '--target-depth', '3', '--ranks', '0,2,0');
+    assert.equal(a.requiredRank, 2);
+    assert.equal(a.depthRatio, 1);
+  });
+
+  it('discrepancy ranks of the uniform blocks: max ⌈rank/|P_i|⌉', () => {
+    const a = json('threshold', 'fnn', '--width', '16', '--depth', '5', '--target-depth', '2', '--ranks', '3,16');
+    assert.equal(a.requiredRank, 6); // block 2 has 3 layers: ⌈16/3⌉ = 6; block 1: ⌈3/2⌉ = 2
+  });
+
+  it('prints a readable table with the rule and guarantee', () => {
+    const r = cli('threshold', 'fnn', '--width', '16', '--depth', '5', '--target-depth', '2');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /required LoRA rank\s+8  — exact/);
+    assert.match(r.out, /uniform partition\s+\[1 2\] \[3 4 5\]/);
+    assert.match(r.out, /headline D·L̄\/L\s+6\.40/);
+  });
+});
+
+describe('lora-lens threshold transformer', () => {
+  it('W7: D = 16, 768, 1024, 7 → 8, 384, 512, 4', () => {
+    for (const [d, r] of [[16, 8], [768, 384], [1024, 512], [7, 4]]) {
+      assert.equal(json('threshold', 'transformer', '--embedding', String(d)).requiredRank, r);
+    }
+  });
+
+  it('W7: gaps 5,3,6 → 3', () => {
+    const a = json('threshold', 'transformer', '--embedding', '16', '--gaps', '5,3,6');
+    assert.equal(a.requiredRank, 3);
+    assert.equal(a.guarantee, 'exact');
+  });
+});
+
+describe('lora-lens bad arguments', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['L̄ > L', ['threshold', 'fnn', '--width', '16', '--depth', '2', '--target-depth', '3'], /target depth/i],
+    ['missing option', ['threshold', 'fnn', '--width', '16', '--depth', '2'], /missing --target-depth/],
+    ['non-numeric', ['threshold', 'fnn', '--width', 'sixteen', '--depth', '2', '--target-depth', '1'], /--width must be a whole number/],
+    ['zero width', ['threshold', 'fnn', '--width', '0', '--depth', '2', '--target-depth', '1'], /--width must be at least 1/],
+    ['unknown option', ['threshold', 'fnn', '--widht', '16'], /unknown option --widht/],
+    ['wrong number of ranks', ['threshold', 'fnn', '--width', '16', '--depth', '4', '--target-depth', '2', '--ranks', '3'], /one discrepancy rank per target layer/],
+    ['rank above width', ['threshold', 'fnn', '--width', '16', '--depth', '4', '--target-depth', '2', '--ranks', '3,17'], /at most 16/],
+    ['unknown model kind', ['threshold', 'cnn'], /unknown model kind 'cnn'/],
+    ['unknown command', ['thresold'], /unknown command 'thresold'/],
+    ['bad gaps list', ['threshold', 'transformer', '--embedding', '16', '--gaps', '5,,6'], /comma-separated list/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`${what}: one line on stderr, exit code 2, no stack trace`, () => {
+      const r = cli(...args);
+      assert.equal(r.code, 2);
+      assert.equal(r.out, '');
+      assert.match(r.err, message);
+      assert.equal(r.err.trim().split('\n').length, 1, r.err);
+      assert.doesNotMatch(r.err, /\n\s+at /);
+    });
+  }
+});
+
+describe('lora-lens --help and --version', () => {
+  it('--version prints the package version', () => {
+    const r = cli('--version');
+    assert.equal(r.code, 0);
+    assert.equal(r.out.trim(), require('../../../package.json').version);
+  });
+  it('--help lists the commands', () => {
+    const r = cli('--help');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /Usage: lora-lens <command>/);
+    assert.match(r.out, /threshold/);
+  });
+});
