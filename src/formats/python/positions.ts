@@ -1,0 +1,37 @@
+/**
+ * UTF-16 offsets to VS Code positions. Lines break at `\r\n`, `\r` or `\n`, as in VS Code's text
+ * model (tree-sitter's own rows count `\n` only, so they are not used).
+ */
+import type { SourcePosition, SourceRange } from './types';
+
+export class LineTable {
+  /** lineStarts[i] is the UTF-16 offset where line i begins. */
+  private readonly lineStarts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.lineStarts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.lineStarts.push(i + 1);
+      }
+    }
+  }
+
+  position(offset: number): SourcePosition {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo]! };
+  }
+
+  range(start: number, end: number): SourceRange {
+    return { start: this.position(start), end: this.position(end) };
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Copies the parts of one top-level statement that matter into plain JavaScript objects, with a
+ * single TreeCursor walk. Every call into the wasm tree costs about a microsecond, so the walk
+ * prunes: statement structure (blocks, defs, classes, assignments, imports, parameters, loop
+ * targets) is always copied, but an expression is copied only when its text could hold something
+ * we report (a layer or config call) or a name binding (comprehension, lambda, walrus). Everything
+ * else stays a childless `pruned` node.
+ */
+import type { TreeCursor } from 'web-tree-sitter';
+import type { LoadedPython } from './loader';
+
+export interface SyntaxNode {
+  type: string;
+  /** The field this node fills in its parent ('' when none). */
+  field: string;
+  /** Absolute UTF-16 offsets into the analysed source. */
+  start: number;
+  end: number;
+  /** False for anonymous tokens: punctuation, operators, keywords. */
+  named: boolean;
+  children: SyntaxNode[];
+  /** True when the children were not copied (an uninteresting expression). */
+  pruned: boolean;
+}
+
+/** Statements and statement-like nodes: always walked, their children judged one by one. */
+const CONTAINERS = new Set([
+  'module', 'ERROR', 'block', 'expression_statement', 'assignment', 'augmented_assignment',
+  'function_definition', 'class_definition', 'decorated_definition', 'if_statement', 'elif_clause',
+  'else_clause', 'for_statement', 'while_statement', 'try_statement', 'except_clause',
+  'except_group_clause', 'finally_clause', 'with_statement', 'with_clause', 'with_item', 'as_pattern',
+  'return_statement', 'match_statement', 'case_clause',
+]);
+
+/** Always copied whole: small, and they bind names. */
+const FULL_TYPES = new Set([
+  'import_statement', 'import_from_statement', 'future_import_statement', 'global_statement',
+  'nonlocal_statement', 'parameters', 'lambda_parameters', 'as_pattern_target',
+]);
+
+/** Fields whose content binds names: copied whole whatever their text. */
+const BINDING_FIELDS: Record<string, string> = {
+  assignment: 'left',
+  augmented_assignment: 'left',
+  for_statement: 'left',
+  class_definition: 'superclasses',
+};
+
+/** A module-level constant's value is copied whole unless it is this long (a data table, say). */
+const MAX_CONSTANT_CHARS = 4096;
+/** Deeper nesting is left pruned: bounded recursion on adversarial input. */
+const MAX_DEPTH = 200;
+
+type Mode = 'judge' | 'full';
+
+export class SyntaxCopier {
+  private source = '';
+
+  constructor(
+    private readonly tables: LoadedPython,
+    /** Tests an expression's text: does it possibly contain something we report or a binding? */
+    private readonly interesting: RegExp,
+  ) {}
+
+  /** Copies the node under `cursor` (a top-level statement); the cursor is left where it was. */
+  copyStatement(cursor: TreeCursor, source: string): SyntaxNode {
+    this.source = source;
+    const node = this.copy(cursor, 'judge', true, 0);
+    this.source = '';
+    return node ?? { type: 'comment', field: '', start: cursor.startIndex, end: cursor.endIndex, named: true, children: [], pruned: false };
+  }
+
+  private copy(cursor: TreeCursor, mode: Mode, moduleLevel: boolean, depth: number): SyntaxNode | null {
+    const typeId = cursor.nodeTypeId;
+    const type = this.tables.typeNames[typeId] ?? '';
+    if (type === 'comment') return null;
+    const field = this.tables.fieldNames[cursor.currentFieldId] ?? '';
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const node: SyntaxNode = { type, field, start, end, named: this.tables.namedTypes[typeId] ?? false, children: [], pruned: false };
+    if (depth > MAX_DEPTH) {
+      node.pruned = true;
+      return node;
+    }
+    let childMode: Mode = 'full';
+    if (mode === 'judge') {
+      if (CONTAINERS.has(type)) childMode = 'judge';
+      else if (!FULL_TYPES.has(type) && !this.interesting.test(this.source.slice(start, end))) {
+        node.pruned = true;
+        return node;
+      }
+    }
+    if (!cursor.gotoFirstChild()) return node;
+    // Only expression statements and (chained) assignments keep the module level.
+    const keepsModuleLevel = moduleLevel && (type === 'expression_statement' || type === 'assignment');
+    const bindingField = childMode === 'judge' ? BINDING_FIELDS[type] : undefined;
+    do {
+      let mode2 = childMode;
+      if (childMode === 'judge') {
+        const childField = this.tables.fieldNames[cursor.currentFieldId] ?? '';
+        if (bindingField !== undefined && childField === bindingField) mode2 = 'full';
+        else if (type === 'as_pattern' && childField === 'alias') mode2 = 'full';
+        else if (
+          keepsModuleLevel && type === 'assignment' && childField === 'right' &&
+          cursor.endIndex - cursor.startIndex <= MAX_CONSTANT_CHARS
+        ) mode2 = 'full';
+      }
+      const child = this.copy(cursor, mode2, keepsModuleLevel, depth + 1);
+      if (child) node.children.push(child);
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+    return node;
+  }
+}
+
+/** The static part of the prefilter: names of everything reported, plus binding syntax. */
+export const REPORTED_NAMES = [
+  'Linear', 'Sequential', 'ModuleList', 'MultiheadAttention', 'TransformerEncoderLayer',
+  'TransformerDecoderLayer', 'TransformerEncoder', 'TransformerDecoder', 'Transformer', 'LoraConfig',
+];
+
+/**
+ * Builds the prefilter. `aliases` are extra local names that stand for reported classes
+ * (`from torch.nn import Linear as L` adds `L`).
+ */
+export function interestingPattern(aliases: readonly string[]): RegExp {
+  const words = [...REPORTED_NAMES, ...aliases, 'for', 'lambda'].map(escapeRegex);
+  return new RegExp(`\\b(?:${words.join('|')})\\b|:=`);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** First child with the given field, or undefined. */
+export function fieldChild(node: SyntaxNode, field: string): SyntaxNode | undefined {
+  for (const child of node.children) if (child.field === field) return child;
+  return undefined;
+}
