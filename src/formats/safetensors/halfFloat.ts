@@ -97,9 +97,11 @@ export function decodeFloat16(bits: number): number {
 
 /** The value of one bfloat16 bit pattern. */
 export function decodeBFloat16(bits: number): number {
-  const scratch = new Uint32Array([(bits & 0xffff) << 16]);
-  return new Float32Array(scratch.buffer)[0] as number;
+  scalarBits[0] = (bits & 0xffff) << 16;
+  return scalarFloat[0] as number;
 }
+const scalarBits = new Uint32Array(1);
+const scalarFloat = new Float32Array(scalarBits.buffer);
 
 /**
  * Decodes binary16 patterns into `out` (same length), which may be a Float32Array or Float64Array.

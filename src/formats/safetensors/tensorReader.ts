@@ -1,7 +1,7 @@
 /**
  * Lazy tensor reading: one tensor at a time, with positioned reads of exactly its bytes.
- * Peak memory per tensor: its raw bytes (viewed in place for F32/F64 on little-endian hosts)
- * plus, for F16/BF16 or a float64 request, the decoded array.
+ * Peak memory per tensor: the returned array, plus an 8 MB scratch when converting
+ * (F16/BF16, or F32 read as float64). F32/F64 on little-endian hosts are not copied at all.
  */
 import { promises as fs } from 'node:fs';
 import { FormatError, type CheckpointHeader, type TensorRef } from '../types';
@@ -45,30 +45,47 @@ function swapBytes(bytes: Uint8Array, width: number): void {
   }
 }
 
-/** Decodes little-endian raw bytes of `dtype` (the buffer may be reused for the result). */
-function decode(raw: ArrayBuffer, dtype: string, float64: boolean): Float32Array | Float64Array {
-  switch (dtype) {
-    case 'F64':
-      return new Float64Array(raw);
-    case 'F32': {
-      const values = new Float32Array(raw);
-      return float64 ? Float64Array.from(values) : values;
-    }
-    default: {
-      const patterns = new Uint16Array(raw);
-      const out = float64 ? new Float64Array(patterns.length) : new Float32Array(patterns.length);
-      (dtype === 'F16' ? decodeFloat16Array : decodeBFloat16Array)(patterns, out);
-      return out;
-    }
+/** Bytes read per step when converting (F16/BF16, or F32 to float64): the scratch is reused. */
+const CHUNK_BYTES = 8 << 20;
+
+/**
+ * Decodes `length` little-endian bytes of `dtype` from `scratch` into `out` starting at element
+ * `at`. Only used for conversions; F64 and F32-as-float32 are returned as views of the raw bytes.
+ */
+function decodeChunk(dtype: string, scratch: ArrayBuffer, length: number, out: Float32Array | Float64Array, at: number): void {
+  if (dtype === 'F32') {
+    out.set(new Float32Array(scratch, 0, length / 4), at);
+    return;
   }
+  const patterns = new Uint16Array(scratch, 0, length / 2);
+  const target = out.subarray(at, at + patterns.length);
+  if (dtype === 'F16') decodeFloat16Array(patterns, target);
+  else decodeBFloat16Array(patterns, target);
 }
 
-/** Reads one tensor through an open handle of `ref.file`, whose size is `fileSize`. */
+function allocationFailed(ref: TensorRef): FormatError {
+  return new FormatError(ref.file, `tensor ${quote(ref.name)} is too large to load (${ref.byteLength} bytes)`);
+}
+
+function shortRead(ref: TensorRef, got: number): FormatError {
+  return new FormatError(
+    ref.file,
+    `short read of tensor ${quote(ref.name)}: got ${got} of ${ref.byteLength} bytes (file changed or truncated?)`,
+  );
+}
+
+/**
+ * Reads one tensor through an open handle of `ref.file`, whose size is `fileSize`.
+ * F64, and F32 read as float32, are read straight into the returned array's memory (no copy).
+ * Conversions read through a reused `scratch` of at most 8 MB, so their peak memory is the
+ * output plus 8 MB.
+ */
 async function readTensorFrom(
   handle: fs.FileHandle,
   fileSize: number,
   ref: TensorRef,
   options: ReadTensorOptions,
+  scratchPool: { buffer?: ArrayBuffer } = {},
 ): Promise<Float32Array | Float64Array> {
   const elementBytes = checkRef(ref);
   const end = ref.byteOffset + ref.byteLength;
@@ -78,22 +95,41 @@ async function readTensorFrom(
       `tensor ${quote(ref.name)} needs bytes ${ref.byteOffset}–${end} but the file has ${fileSize} (changed or truncated?)`,
     );
   }
-  let raw: ArrayBuffer;
+  const float64 = options.float64 === true;
+
+  if (ref.dtype === 'F64' || (ref.dtype === 'F32' && !float64)) {
+    let raw: ArrayBuffer;
+    try {
+      raw = new ArrayBuffer(ref.byteLength);
+    } catch {
+      throw allocationFailed(ref);
+    }
+    const bytes = new Uint8Array(raw);
+    const read = await fsCall(ref.file, () => readAt(handle, bytes, ref.byteOffset));
+    if (read < ref.byteLength) throw shortRead(ref, read);
+    if (!HOST_IS_LITTLE_ENDIAN) swapBytes(bytes, elementBytes);
+    return ref.dtype === 'F64' ? new Float64Array(raw) : new Float32Array(raw);
+  }
+
+  const elements = ref.byteLength / elementBytes;
+  let out: Float32Array | Float64Array;
   try {
-    raw = new ArrayBuffer(ref.byteLength);
+    out = float64 ? new Float64Array(elements) : new Float32Array(elements);
   } catch {
-    throw new FormatError(ref.file, `tensor ${quote(ref.name)} is too large to load (${ref.byteLength} bytes)`);
+    throw allocationFailed(ref);
   }
-  const bytes = new Uint8Array(raw);
-  const read = await fsCall(ref.file, () => readAt(handle, bytes, ref.byteOffset));
-  if (read < ref.byteLength) {
-    throw new FormatError(
-      ref.file,
-      `short read of tensor ${quote(ref.name)}: got ${read} of ${ref.byteLength} bytes (file changed or truncated?)`,
-    );
+  const scratchBytes = Math.min(CHUNK_BYTES, ref.byteLength);
+  if (!scratchPool.buffer || scratchPool.buffer.byteLength < scratchBytes) scratchPool.buffer = new ArrayBuffer(scratchBytes);
+  const scratch = scratchPool.buffer;
+  for (let done = 0; done < ref.byteLength; done += CHUNK_BYTES) {
+    const length = Math.min(CHUNK_BYTES, ref.byteLength - done);
+    const bytes = new Uint8Array(scratch, 0, length);
+    const read = await fsCall(ref.file, () => readAt(handle, bytes, ref.byteOffset + done));
+    if (read < length) throw shortRead(ref, done + read);
+    if (!HOST_IS_LITTLE_ENDIAN) swapBytes(bytes, elementBytes);
+    decodeChunk(ref.dtype, scratch, length, out, done / elementBytes);
   }
-  if (!HOST_IS_LITTLE_ENDIAN) swapBytes(bytes, elementBytes);
-  return decode(raw, ref.dtype, options.float64 === true);
+  return out;
 }
 
 async function openTensorFile(file: string): Promise<{ handle: fs.FileHandle; size: number }> {
@@ -141,12 +177,13 @@ export async function forEachTensor(
     if (list) list.push(ref);
     else byFile.set(ref.file, [ref]);
   }
+  const scratchPool: { buffer?: ArrayBuffer } = {};
   for (const [file, refs] of byFile) {
     if (refs.length === 0) continue;
     refs.sort((a, b) => a.byteOffset - b.byteOffset);
     const { handle, size } = await openTensorFile(file);
     try {
-      for (const ref of refs) await fn(ref, await readTensorFrom(handle, size, ref, opts));
+      for (const ref of refs) await fn(ref, await readTensorFrom(handle, size, ref, opts, scratchPool));
     } finally {
       await handle.close().catch(() => undefined);
     }
