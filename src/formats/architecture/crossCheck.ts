@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { HfConfig } from '../config';
 import { FormatError, type ModuleRole, type TransformerDims } from '../types';
-import { attentionWidths, layerCount, type ClassifiedModule } from './infer';
+import { attentionWidths, dominantFamily, layerCount, type ClassifiedModule } from './infer';
 import { expectedModules } from './templates';
 import type { KeyFamily } from './roles';
 
@@ -55,6 +55,10 @@ export function checkConfigAgainstWeights(
   const fail = (what: string): never => {
     throw new FormatError(config.file, `disagrees with the weights in ${wName}: ${what}`);
   };
+  const family = dominantFamily(mods);
+  if (family !== undefined && family !== config.family) {
+    fail(`${cfgName} says model_type ${config.modelType} but the tensor names are ${family}-style`);
+  }
   const layers = layerCount(mods);
   if (layers !== dims.numLayers) {
     fail(`${cfgName} says ${dims.numLayers} layers (${config.modelType}), the weights hold ${layers}`);

@@ -109,11 +109,38 @@ describe('loadModel: config and weights together, and bad paths', () => {
     await assert.rejects(loadModel(folder), /k_proj is \[32, 64\].*implies \[64, 64\]/);
   });
 
+  it('a gpt2 config beside llama-named weights disagrees on the family', async () => {
+    const folder = path.join(dir, 'family');
+    await writeJsonFile(folder, 'config.json', { model_type: 'gpt2', n_embd: 64, n_layer: 2, n_head: 4, vocab_size: 128 });
+    await writeModel(folder, 'model.safetensors', llamaTensors(64, 64, 64));
+    await assert.rejects(loadModel(folder), /says model_type gpt2 but the tensor names are llama-style/);
+  });
+
   it('a llama config beside a sequential MLP checkpoint disagrees', async () => {
     const folder = path.join(dir, 'mlp-with-config');
     await writeJsonFile(folder, 'config.json', TINY_CONFIG);
     await writeModel(folder, 'model.safetensors', [filled('0.weight', [4, 4])]);
     await assert.rejects(loadModel(folder), /says 2 layers \(llama\), the weights hold 0/);
+  });
+
+  it('a sharded checkpoint (index + two shards) with its config', async () => {
+    const folder = path.join(dir, 'sharded');
+    await writeJsonFile(folder, 'config.json', TINY_CONFIG);
+    const tensors = llamaTensors(64, 64, 32);
+    const first = tensors.filter((t) => !t.name.includes('layers.1.'));
+    const second = tensors.filter((t) => t.name.includes('layers.1.'));
+    await writeModel(folder, 'model-00001-of-00002.safetensors', first);
+    await writeModel(folder, 'model-00002-of-00002.safetensors', second);
+    const weightMap = Object.fromEntries([
+      ...first.map((t) => [t.name, 'model-00001-of-00002.safetensors']),
+      ...second.map((t) => [t.name, 'model-00002-of-00002.safetensors']),
+    ]);
+    await writeJsonFile(folder, 'model.safetensors.index.json', { metadata: { total_size: 0 }, weight_map: weightMap });
+    const spec = await loadModel(folder);
+    assert.equal(spec.checkpoint?.files.length, 2);
+    assert.equal(spec.transformer?.numLayers, 2);
+    assert.equal(spec.modules.length, 21);
+    assert.ok(spec.modules.find((m) => m.name === 'model.layers.1.mlp.up_proj')?.weight?.file.endsWith('model-00002-of-00002.safetensors'));
   });
 
   it('a folder with config.json only is architecture-only', async () => {
