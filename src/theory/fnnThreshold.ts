@@ -41,7 +41,7 @@ export function fnnWorstCaseThreshold(D: number, L: number, Lbar: number): FnnWo
   return {
     rule: 'fnn-uniform-worst-case',
     ruleText:
-      'Zeng & Lee (ICLR 2024), exact representation of a smaller FNN with the uniform partition: LoRA rank ⌈D/⌊L/L̄⌋⌉ suffices for any target, since every discrepancy has rank at most D; for random frozen weights no partition needs less.',
+      'Zeng & Lee (ICLR 2024), exact representation of a target FNN of depth L̄ ≤ L with the uniform partition: LoRA rank ⌈D/⌊L/L̄⌋⌉ suffices for any target, since every discrepancy has rank at most D; for random weights every discrepancy has rank D, so this is the threshold and no other partition gives less.',
     guarantee: 'exact',
     caveats,
     requiredRank,
