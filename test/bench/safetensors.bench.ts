@@ -147,26 +147,31 @@ async function benchStreaming(dir: string, log: (line: string) => void): Promise
   try {
     log(`(b) real F32 file: ${(size / 1e9).toFixed(2)} GB, ${entries.length} tensors, largest ${(largest / MB).toFixed(0)} MB (df had ${(available / 1e9).toFixed(0)} GB free); page cache not dropped`);
     await timeCat(file); // warm the page cache the same way for both readers
-    const catMs = await timeCat(file);
+    const catMs = median([await timeCat(file), await timeCat(file), await timeCat(file)]);
     const header = await readCheckpointHeader(file);
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     let checksum = 0;
     const start = process.hrtime.bigint();
     await forEachTensor(header, (_ref, data) => {
-      checksum += data[0] as number;
+      checksum += (data[0] as number) + (data[data.length - 1] as number);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     });
     const streamMs = elapsedMs(start);
     const catRate = size / MB / (catMs / 1000);
     const streamRate = size / MB / (streamMs / 1000);
-    log(`    cat > /dev/null: ${catMs.toFixed(0)} ms = ${catRate.toFixed(0)} MB/s`);
+    log(`    cat > /dev/null: ${catMs.toFixed(0)} ms = ${catRate.toFixed(0)} MB/s (median of 3 after a warm-up)`);
     log(`    forEachTensor (F32 → Float32Array): ${streamMs.toFixed(0)} ms = ${streamRate.toFixed(0)} MB/s = ${(streamRate / catRate).toFixed(2)}× cat  (checksum ${checksum.toFixed(3)})`);
     log(
       `    RSS: before ${(rssBefore / MB).toFixed(0)} MB, sampled peak ${(peakRss / MB).toFixed(0)} MB ` +
         `(+${((peakRss - rssBefore) / MB).toFixed(0)} MB = ${((peakRss - rssBefore) / largest).toFixed(2)}× largest tensor), ` +
         `process maxRSS ${((process.resourceUsage().maxRSS * 1024) / MB).toFixed(0)} MB`,
     );
+    // Reference for the cost of fresh memory: every tensor lands in newly mapped pages, cat reuses one buffer.
+    const touchStart = process.hrtime.bigint();
+    new Uint8Array(largest).fill(1);
+    const touchMs = elapsedMs(touchStart);
+    log(`    for scale: filling a fresh ${(largest / MB).toFixed(0)} MB buffer takes ${touchMs.toFixed(0)} ms = ${(largest / MB / (touchMs / 1000)).toFixed(0)} MB/s (page faults)`);
   } finally {
     await fs.rm(file, { force: true });
   }
