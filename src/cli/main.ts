@@ -5,6 +5,7 @@
 import { FormatError } from '../formats/types';
 import { TheoryInputError } from '../theory';
 import { UsageError } from './args';
+import { inspectCommand } from './commands/inspect';
 import { thresholdCommand, thresholdUsage } from './commands/threshold';
 import { processIO, type CliIO } from './io';
 import { version } from '../../package.json';
@@ -13,6 +14,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   threshold: { run: thresholdCommand, summary: 'required LoRA rank from width/depth (fnn) or embedding size (transformer)' },
+  inspect: { run: inspectCommand, summary: 'architecture and every module of a checkpoint, config.json or PEFT adapter (<file-or-folder> [--json])' },
 };
 
 function help(): string {

@@ -139,3 +139,19 @@ describe('lora-lens as a process', () => {
     assert.match(r.out, /threshold/);
   });
 });
+
+describe('lora-lens inspect (dispatch)', () => {
+  const examples = path.resolve(__dirname, '..', '..', '..', '..', 'examples');
+  it('reads a bundled checkpoint folder through the CLI entry point', async () => {
+    const r = await cli('inspect', path.join(examples, 'tiny-llama-base'), '--json');
+    assert.equal(r.code, 0, r.err);
+    const summary = JSON.parse(r.out);
+    assert.ok(JSON.stringify(summary).includes('model.layers.0.self_attn.q_proj'));
+  });
+  it('a missing path: one line naming it, exit code 2', async () => {
+    const r = await cli('inspect', path.join(examples, 'no-such-model'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no-such-model/);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  });
+});
