@@ -11,6 +11,7 @@ import { evaluate, isUnres, toPyValue } from './evaluate';
 import type { CallIR, ExprIR, ExprSite, Span, StatementSummary } from './ir';
 import type { LineTable } from './positions';
 import { NameResolver } from './resolver';
+import { ACTIVATION_NAMES } from './syntax';
 import type {
   ArgumentFinding, AttentionFinding, ConstantFinding, LinearFinding, LoraConfigFinding, LoraField,
   PythonFindings, Resolved, SourceRange, StackFinding, StackKind, StackLayer, TransformerLayerFinding,
@@ -23,11 +24,7 @@ export interface PlacedStatement {
   base: number;
 }
 
-const ACTIVATIONS = new Set([
-  'ReLU', 'ReLU6', 'GELU', 'SiLU', 'Tanh', 'Sigmoid', 'LeakyReLU', 'ELU', 'SELU', 'CELU', 'PReLU',
-  'RReLU', 'Softplus', 'Softsign', 'Mish', 'Hardtanh', 'Hardswish', 'Hardsigmoid', 'LogSigmoid',
-  'Tanhshrink', 'Softshrink', 'Hardshrink', 'GLU', 'Softmax', 'LogSoftmax', 'Threshold',
-]);
+const ACTIVATIONS = new Set(ACTIVATION_NAMES);
 
 type CallKind =
   | 'linear' | 'sequential' | 'moduleList' | 'activation' | 'module' | 'lora'

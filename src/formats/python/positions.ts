@@ -9,6 +9,11 @@ export class LineTable {
   private readonly lineStarts: number[] = [0];
 
   constructor(text: string) {
+    if (!text.includes('\r')) {
+      // The common case, with the native scanner.
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) this.lineStarts.push(i + 1);

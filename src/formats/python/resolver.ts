@@ -29,6 +29,8 @@ export class NameResolver {
   private readonly defs = new Map<string, PlacedConstant[]>();
   private readonly memo = new Map<string, EvalResult>();
   private readonly evaluating = new Set<string>();
+  /** By callee array identity: the same summary objects come back on every analysis. */
+  private readonly canonicalMemo = new Map<readonly string[], string | null>();
 
   constructor(statements: readonly { summary: StatementSummary; base: number }[]) {
     for (const { summary, base } of statements) {
@@ -59,6 +61,15 @@ export class NameResolver {
 
   /** `['nn', 'Linear']` → `torch.nn.Linear`; null when the head is unknown or rebound locally. */
   canonical(parts: readonly string[]): string | null {
+    let known = this.canonicalMemo.get(parts);
+    if (known === undefined) {
+      known = this.computeCanonical(parts);
+      this.canonicalMemo.set(parts, known);
+    }
+    return known;
+  }
+
+  private computeCanonical(parts: readonly string[]): string | null {
     const head = parts[0]!;
     const rest = parts.slice(1);
     let target: string | null | undefined = this.aliases.get(head);

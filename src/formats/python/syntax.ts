@@ -119,12 +119,19 @@ export const REPORTED_NAMES = [
   'TransformerDecoderLayer', 'TransformerEncoder', 'TransformerDecoder', 'Transformer', 'LoraConfig',
 ];
 
+/** Activation classes: copied too, so stacks show them between Linear layers. */
+export const ACTIVATION_NAMES = [
+  'ReLU', 'ReLU6', 'GELU', 'SiLU', 'Tanh', 'Sigmoid', 'LeakyReLU', 'ELU', 'SELU', 'CELU', 'PReLU',
+  'RReLU', 'Softplus', 'Softsign', 'Mish', 'Hardtanh', 'Hardswish', 'Hardsigmoid', 'LogSigmoid',
+  'Tanhshrink', 'Softshrink', 'Hardshrink', 'GLU', 'Softmax', 'LogSoftmax', 'Threshold',
+];
+
 /**
  * Builds the prefilter. `aliases` are extra local names that stand for reported classes
  * (`from torch.nn import Linear as L` adds `L`).
  */
 export function interestingPattern(aliases: readonly string[]): RegExp {
-  const words = [...REPORTED_NAMES, ...aliases, 'for', 'lambda'].map(escapeRegex);
+  const words = [...REPORTED_NAMES, ...ACTIVATION_NAMES, ...aliases, 'for', 'lambda'].map(escapeRegex);
   return new RegExp(`\\b(?:${words.join('|')})\\b|:=`);
 }
 
