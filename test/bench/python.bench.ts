@@ -39,6 +39,15 @@ function editedVersions(source: string, count: number): string[] {
   return out;
 }
 
+/** A fixed JavaScript workload, to tell a slow or shared machine from a slow reader. */
+function calibrationMs(): number {
+  const start = performance.now();
+  let sum = 0;
+  for (let i = 0; i < 1e7; i++) sum += i & 7;
+  if (sum < 0) throw new Error('unreachable');
+  return performance.now() - start;
+}
+
 export async function runPythonBench(log: (line: string) => void): Promise<{ coldMs: number; editMs: number }> {
   const source = syntheticModelSource(2000);
   const t0 = performance.now();
@@ -62,14 +71,20 @@ export async function runPythonBench(log: (line: string) => void): Promise<{ col
   const parser = await createPythonParser(wasmPaths);
   parser.analyze(source);
   const edits: number[] = [];
+  const editsCpu: number[] = [];
   for (const version of editedVersions(source, 60)) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     parser.analyze(version);
     edits.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    editsCpu.push((used.user + used.system) / 1000);
   }
   parser.dispose();
   const coldMs = median(cold);
   const editMs = median(edits.slice(10));
+  log(`python: analyze after an edit, CPU time median ${median(editsCpu.slice(10)).toFixed(2)} ms`);
+  log(`python: machine calibration (1e7-step JS loop) ${calibrationMs().toFixed(1)} ms (about 7 ms on an idle modern core)`);
   log(`python: cold analyze (full parse + walk) median ${coldMs.toFixed(2)} ms over ${cold.length} runs`);
   log(`python: analyze after an edit median ${editMs.toFixed(2)} ms over ${edits.length - 10} runs ` +
     `(p90 ${[...edits.slice(10)].sort((a, b) => a - b)[Math.floor((edits.length - 10) * 0.9)]!.toFixed(2)} ms; budget 5 ms)`);
