@@ -37,13 +37,13 @@ describe('python parser lifecycle', () => {
 
   it('incremental re-analysis after edits equals a fresh analysis', async () => {
     const incremental = await newParser();
-    let text = syntheticModelSource(300);
+    let text = syntheticModelSource(120);
     incremental.analyze(text);
     // Deterministic pseudo-random edits: inserts, deletes, replacements, non-ASCII, line breaks, CRLF.
     let seed = 12345;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
     const pieces = ['1', ' + 2', 'é', '😀', '\n', '\r\n', 'nn.Linear(3, 4)', ')', '(', '    ', '# 注释\n', ''];
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 30; i++) {
       const at = rand(text.length);
       const removed = rand(4) === 0 ? rand(20) : 0;
       let cut = Math.min(text.length, at + removed);
