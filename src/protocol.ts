@@ -41,9 +41,228 @@ export interface EngineProgress {
   message: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The Report: one typed, serialisable object that every surface renders (panel, hints, CLI text,
+// Markdown, HTML, JSON, PEFT export). JSON reports are a stable interface: see schema/report.schema.json.
+// ---------------------------------------------------------------------------------------------
+
+export type Guarantee = 'exact' | 'lower-bound' | 'heuristic';
+export type ReportKind = 'architecture' | 'fnn' | 'transformer' | 'adapter';
+
+/** Which rule produced a number and how far it can be trusted (mirrors src/theory RuleInfo). */
+export interface RuleRef {
+  rule: string;
+  ruleText: string;
+  guarantee: Guarantee;
+  reconstructed?: boolean;
+  caveats?: string[];
+}
+
+/** The numerical-rank tolerance used (theory §7): tol = max(m, n) · ε_dtype · scale, per matrix. */
+export interface ToleranceInfo {
+  /** 'dtype': the dtype-aware rule; 'relative': tol = value · σ₁ (setting / --tolerance). */
+  mode: 'dtype' | 'relative';
+  /** For 'relative': the factor. For 'dtype': the multiplier applied to max(m,n)·ε·scale (1 by default). */
+  value: number;
+  description: string;
+}
+
+export interface ModelRef {
+  /** Path as given by the user. */
+  source: string;
+  architecture: string;
+  parameters: number;
+}
+
+/** Spectral and Frobenius error left after keeping `rank` singular values (one entry per block or module). */
+export interface ErrorRow {
+  rank: number;
+  spectral: number[];
+  frobenius: number[];
+}
+
+/** One weight matrix in an architecture-only report. */
+export interface ArchitectureModule {
+  name: string;
+  role: string;
+  layer: number | null;
+  /** [out, in] */
+  shape: [number, number];
+  /** min(in, out): no LoRA rank beyond it changes anything (exact). */
+  maxUsefulRank: number;
+  /** LoRA parameters per unit of rank: in + out. */
+  loraParametersPerRank: number;
+  fullUpdateParameters: number;
+  /** Smallest rank at which a full update is no more expensive than LoRA: ⌈in·out/(in+out)⌉. */
+  breakEvenRank: number;
+}
+
+export interface ArchitectureReport {
+  transformer?: {
+    modelType: string;
+    hiddenSize: number;
+    numLayers: number;
+    numHeads: number;
+    numKeyValueHeads: number;
+    headDim: number;
+    usesRope: boolean;
+    /** ⌈D/2⌉ for the paper's simplified Transformer. */
+    worstCase: RuleRef & { requiredRank: number };
+  };
+  fnn?: {
+    width: number;
+    frozenDepth: number;
+    targetDepth: number;
+    worstCase: RuleRef & { requiredRank: number; partition: number[][]; depthRatio: number; headline: number };
+  };
+  modules: ArchitectureModule[];
+}
+
+/** One partition of an FNN pair with its discrepancies. */
+export interface FnnPartitionReport extends RuleRef {
+  /** 1-based frozen-layer indices of each target layer's block. */
+  partition: number[][];
+  discrepancyRanks: number[];
+  /** σ(E_i), descending, one array per block. */
+  discrepancySpectra: number[][];
+  /** Tolerance used for each block's rank. */
+  tolerances: number[];
+  requiredRank: number;
+  /** Ranks 0…D: per-block error σ_{R|P_i|+1}(E_i) and its Frobenius counterpart. */
+  blockErrors: ErrorRow[];
+}
+
+export interface FnnReport {
+  frozenDepth: number;
+  targetDepth: number;
+  width: number;
+  uniform: FnnPartitionReport;
+  best: FnnPartitionReport & { oracleCalls: number; candidateBlocks: number };
+  /** Whole-network bounds at each rank 0…D, for the uniform partition. */
+  bounds: {
+    rigorous: RuleRef & { byRank: { rank: number; bound: number }[] };
+    paper: RuleRef & { byRank: { rank: number; bound: number }[] };
+  };
+  nonSingularity: RuleRef & { status: 'met' | 'not-met' | 'unchecked'; singular: string[] };
+  finalLayerTuning?: RuleRef & { loraRank: number; loraParameters: number; finalLayerParameters: number };
+}
+
+export interface TransformerModuleReport {
+  /** Checkpoint key without `.weight`. */
+  name: string;
+  role: string;
+  layer: number | null;
+  /** [out, in] */
+  shape: [number, number];
+  dtype: string;
+  /** 'unchanged' (ΔW = 0), 'changed', or 'invalid' (NaN/Inf; see `problem`). */
+  status: 'unchanged' | 'changed' | 'invalid';
+  problem?: string;
+  deltaRank: number;
+  tolerance: number;
+  /** σ(ΔW), descending (all min(in, out) values). */
+  singularValues: number[];
+  frobeniusNorm: number;
+  /** LoRA at rank r reproduces ΔW exactly iff r ≥ deltaRank. */
+  requirement: RuleRef & { requiredRank: number };
+  breakEvenRank: number;
+}
+
+export interface HeadGapReport {
+  layer: number;
+  /** 0-based query head; `kvHead` is its key/value head g(h). */
+  head: number;
+  kvHead: number;
+  /** 'qk': W_K^{g(h)ᵀ} W_Q^h (attention scores); 'ov': W_O^h W_V^{g(h)} (values). */
+  product: 'qk' | 'ov';
+  gap: number;
+  /** ⌈gap/2⌉, a lower bound on the rank of LoRA on both factors. */
+  requiredRank: number;
+  caveats: string[];
+}
+
+export interface RankTarget {
+  kind: 'energy' | 'error';
+  /** Energy: fraction of Σσ² to keep (e.g. 0.99). Error: relative spectral error σ_{r+1}/σ₁ allowed. */
+  value: number;
+}
+
+export interface TransformerReport {
+  modules: TransformerModuleReport[];
+  heads: HeadGapReport[];
+  /** The recommendation for `target`: PEFT rank_pattern (changed modules only), keyed by module name. */
+  target: RankTarget;
+  rankPattern: Record<string, number>;
+  /** The largest value of rankPattern (PEFT's `r`). */
+  r: number;
+}
+
+export interface AdapterPairReport {
+  baseModule: string;
+  configuredRank: number;
+  effectiveRank: number;
+  tolerance: number;
+  /** σ(scale · B·A), descending, `configuredRank` values. */
+  singularValues: number[];
+  /** configuredRank − effectiveRank */
+  wastedRank: number;
+  scale: number;
+  /** Architecture bound min(in, out) of the base matrix, when known. */
+  maxUsefulRank: number | null;
+}
+
+export interface AdapterReport {
+  r: number;
+  loraAlpha: number;
+  useRslora: boolean;
+  targetModules: string[] | string | null;
+  rankPattern: Record<string, number>;
+  baseModel: string | null;
+  pairs: AdapterPairReport[];
+  /** Architecture thresholds of the base model, when it could be read. */
+  baseThresholds?: ArchitectureReport['transformer'];
+  /** A rank_pattern with each pair's effective rank (what the adapter actually uses). */
+  effectiveRankPattern: Record<string, number>;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  kind: ReportKind;
+  tool: { name: 'lora-lens'; version: string };
+  createdAt: string;
+  /** Null when no tensor was touched (architecture-only reports). */
+  backend: { name: BackendName; version: string; device: string } | null;
+  tolerance: ToleranceInfo;
+  models: { base: ModelRef; target?: ModelRef };
+  seconds: number;
+  /** Problems that did not stop the analysis (a module with NaN, a skipped dtype, …). */
+  notes: string[];
+  architecture?: ArchitectureReport;
+  fnn?: FnnReport;
+  transformer?: TransformerReport;
+  adapter?: AdapterReport;
+}
+
+export interface AnalyzeParams {
+  /** Correlates progress notifications with this request. */
+  token: string;
+  base: string;
+  target?: string;
+  /** FNN pairs: target depth when not implied by the target checkpoint; architecture-only FNN analysis. */
+  targetDepth?: number;
+  /** Rank at which summaries are given (panel's initial budget). */
+  rank?: number;
+  rankTarget?: RankTarget;
+  backend?: BackendPreference;
+  tolerance?: ToleranceInfo;
+  /** Refuse models whose estimated working memory exceeds this (bytes). */
+  memoryCapBytes?: number;
+}
+
 /** Method names and their params/results. */
 export interface EngineRequests {
   'engine/status': { params: EngineStatusParams; result: EngineStatus };
+  'engine/analyze': { params: AnalyzeParams; result: Report };
 }
 
 export interface EngineNotifications {
