@@ -49,7 +49,6 @@ export async function createPythonParser(wasmPaths: PythonWasmPaths): Promise<Py
 
 interface CachedStatement {
   summary: StatementSummary;
-  errors: ErrorIR[];
 }
 
 class TreeSitterModelParser implements PythonModelParser {
@@ -152,12 +151,12 @@ class TreeSitterModelParser implements PythonModelParser {
           let cached = next.get(text) ?? this.cache.get(text);
           if (!cached) {
             const node = this.copier.copyStatement(cursor, source);
-            const summary = summarizeStatement(node, source);
-            const errors = rootHasError ? this.errorsOf(tree, index) : [];
-            cached = { summary, errors };
+            cached = { summary: summarizeStatement(node, source) };
           }
           next.set(text, cached);
-          out.push({ placed: { summary: cached.summary, base: start }, errors: cached.errors });
+          // Error recovery can depend on the surrounding text, so errors are never taken from the cache.
+          const errors = rootHasError ? this.errorsOf(tree, index) : [];
+          out.push({ placed: { summary: cached.summary, base: start }, errors });
           index++;
         } while (cursor.gotoNextSibling());
       }
