@@ -3,12 +3,22 @@
  * (synchronous arithmetic) and src/engine (background process).
  */
 import * as vscode from 'vscode';
+import { registerShowEngineStatus } from './commands/showEngineStatus';
 import { registerThresholdCalculator } from './commands/thresholdCalculator';
+import { EngineService } from './engine/engineService';
 import { disposeOutputChannel } from './ui/output';
 
-export function activate(context: vscode.ExtensionContext): void {
+export interface LoraLensApi {
+  /** For tests: the engine the commands use. */
+  engine: EngineService;
+}
+
+export function activate(context: vscode.ExtensionContext): LoraLensApi {
+  const engine = new EngineService(context.extensionPath);
+  context.subscriptions.push(engine, { dispose: disposeOutputChannel });
   registerThresholdCalculator(context);
-  context.subscriptions.push({ dispose: disposeOutputChannel });
+  registerShowEngineStatus(context, engine);
+  return { engine };
 }
 
 export function deactivate(): void {

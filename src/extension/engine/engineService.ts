@@ -1,0 +1,44 @@
+/**
+ * The extension's single engine: created lazily, refused in Restricted Mode (an untrusted workspace
+ * must not make us parse its checkpoints in a process of ours), crash reported once and restarted
+ * on the next request by EngineClient.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EngineMethod, EngineRequests } from '../../protocol';
+import { EngineClient } from './engineClient';
+
+export class UntrustedWorkspaceError extends Error {
+  constructor() {
+    super('LoRA Lens does not start its analysis engine in Restricted Mode. Trust this workspace to analyze checkpoints; hints from the theory still work.');
+    this.name = 'UntrustedWorkspaceError';
+  }
+}
+
+export class EngineService implements vscode.Disposable {
+  private client: EngineClient | undefined;
+
+  constructor(private readonly extensionPath: string) {}
+
+  /** Sends a request, starting the engine if needed. Throws UntrustedWorkspaceError in Restricted Mode. */
+  async request<M extends EngineMethod>(method: M, params: EngineRequests[M]['params'], token?: vscode.CancellationToken): Promise<EngineRequests[M]['result']> {
+    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
+    this.client ??= new EngineClient({
+      enginePath: path.join(this.extensionPath, 'dist', 'engine.js'),
+      onCrash: (reason) => {
+        void vscode.window.showWarningMessage(`LoRA Lens: ${reason}. It will start again on the next request.`);
+      },
+    });
+    return this.client.request(method, params, token);
+  }
+
+  /** Process id of the running engine, if any (for tests and the status view). */
+  get pid(): number | undefined {
+    return this.client?.pid;
+  }
+
+  dispose(): void {
+    void this.client?.dispose();
+    this.client = undefined;
+  }
+}
