@@ -270,3 +270,101 @@ export interface EngineNotifications {
 }
 
 export type EngineMethod = keyof EngineRequests;
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────
+// safetensors viewer (custom editor `loraLens.safetensorsViewer`): extension host ⇄ webview.
+// Every string here that comes from the file (names, dtypes, metadata) is untrusted data: the
+// webview renders it escaped, with control characters made visible.
+// ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** One tensor of the viewed file, as listed in the header. */
+export interface SafetensorsViewerTensor {
+  /** The key exactly as stored (untrusted). */
+  name: string;
+  dtype: string;
+  shape: number[];
+  /** Product of the shape (1 for a scalar). */
+  parameters: number;
+  bytes: number;
+  /** Role recognised from the name ('q', 'down', 'norm', 'embedding', …); absent when unknown. */
+  role?: string;
+  /** False for dtypes the analysis cannot decode (I8, F8_*, …); `reason` says why. */
+  analysable: boolean;
+  reason?: string;
+}
+
+/** Tensors that belong together: the embeddings, one block of a layer stack, the head, the rest. */
+export interface SafetensorsViewerGroup {
+  /** Stable id (for remembering which groups are open). */
+  id: string;
+  kind: 'embeddings' | 'layer' | 'head' | 'other';
+  /** For people: "Embeddings", "Layer 3", "Head", "Other" (built from untrusted text for unknown stacks). */
+  label: string;
+  /** Key prefix shared by the group's tensors (e.g. `model.layers.3.`), shown dimmed; may be empty. */
+  prefix: string;
+  /** Layer index for kind 'layer'. */
+  layer?: number;
+  tensors: SafetensorsViewerTensor[];
+  parameters: number;
+  bytes: number;
+  /** Distinct dtypes of the group, most bytes first. */
+  dtypes: string[];
+}
+
+/** Totals of one dtype over the file. */
+export interface SafetensorsViewerDtype {
+  dtype: string;
+  tensors: number;
+  parameters: number;
+  bytes: number;
+  analysable: boolean;
+}
+
+/** Everything the viewer shows about one file (headers only: no tensor data is read). */
+export interface SafetensorsViewerModel {
+  fileName: string;
+  filePath: string;
+  fileSize: number;
+  /** Bytes of the JSON header (after the 8-byte length). */
+  headerBytes: number;
+  tensorCount: number;
+  totalParameters: number;
+  /** Sum of the tensors' data bytes. */
+  dataBytes: number;
+  analysableTensors: number;
+  /** Most bytes first. */
+  dtypes: SafetensorsViewerDtype[];
+  /** `__metadata__`, in file order (untrusted keys and values). */
+  metadata: { key: string; value: string }[];
+  /** One line on the architecture recognised from the names, e.g. "Llama-style transformer · 2 blocks". */
+  architecture?: string;
+  /** Things worth knowing (part of a sharded checkpoint, …). */
+  notes: string[];
+  /** Embeddings first, then blocks in layer order, then the head, then everything else. */
+  groups: SafetensorsViewerGroup[];
+}
+
+/** Extension host → viewer webview. */
+export type SafetensorsViewerHostMessage =
+  | { type: 'safetensorsViewer/show'; model: SafetensorsViewerModel }
+  | { type: 'safetensorsViewer/error'; file: string; problem: string }
+  | { type: 'safetensorsViewer/loading'; file: string };
+
+/** What the webview rendered, reported back (the integration tests wait on it). */
+export interface SafetensorsViewerRendered {
+  view: 'model' | 'error';
+  /** Groups and tensor rows currently in the DOM. */
+  groups: number;
+  rows: number;
+  /** The error text as displayed, for view 'error'. */
+  errorText?: string;
+}
+
+/** Viewer webview → extension host. */
+export type SafetensorsViewerWebviewMessage =
+  | { type: 'safetensorsViewer/ready' }
+  | { type: 'safetensorsViewer/analyze' }
+  | { type: 'safetensorsViewer/reload' }
+  | { type: 'safetensorsViewer/openAsText' }
+  | { type: 'safetensorsViewer/copy'; text: string }
+  | { type: 'safetensorsViewer/rendered'; rendered: SafetensorsViewerRendered };
