@@ -3,7 +3,7 @@
  * one-tensor-at-a-time decoding to float32/float64, and a deterministic writer.
  */
 export { readCheckpointHeader } from './checkpoint';
-export { forEachTensor, readTensor, type ReadTensorOptions } from './tensorReader';
+export { forEachTensor, readTensor, type ForEachTensorOptions, type ReadTensorOptions } from './tensorReader';
 export { writeSafetensors, type TensorToWrite } from './writer';
 export { MAX_HEADER_BYTES } from './fileHeader';
 
