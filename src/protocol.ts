@@ -116,6 +116,8 @@ export interface ArchitectureReport {
     worstCase: RuleRef & { requiredRank: number; partition: number[][]; depthRatio: number; headline: number };
   };
   modules: ArchitectureModule[];
+  /** Σ (in + out) over `modules`: LoRA parameters per unit of rank when every listed module is adapted. */
+  loraParametersPerRankTotal: number;
 }
 
 /** One partition of an FNN pair with its discrepancies. */
@@ -138,13 +140,34 @@ export interface FnnReport {
   width: number;
   uniform: FnnPartitionReport;
   best: FnnPartitionReport & { oracleCalls: number; candidateBlocks: number };
-  /** Whole-network bounds at each rank 0…D, for the uniform partition. */
+  /** Distinct block discrepancies whose spectrum was computed (uniform and optimal search together). */
+  spectraComputed: number;
+  /**
+   * Whole-network bounds at each rank 0…D: `bound` for the uniform partition, `best` for the optimal
+   * one. `input` states the input distribution assumed (x ~ N(0, I) unless given).
+   */
   bounds: {
-    rigorous: RuleRef & { byRank: { rank: number; bound: number }[] };
-    paper: RuleRef & { byRank: { rank: number; bound: number }[] };
+    input: string;
+    rigorous: RuleRef & { byRank: FnnBoundRow[] };
+    paper: RuleRef & { byRank: FnnBoundRow[] };
   };
-  nonSingularity: RuleRef & { status: 'met' | 'not-met' | 'unchecked'; singular: string[] };
+  nonSingularity: RuleRef & {
+    status: 'met' | 'not-met' | 'unchecked';
+    singular: string[];
+    /** What was checked, in words. */
+    checked: string;
+    /** Every matrix checked, with its smallest singular value and the tolerance it was held to. */
+    checks: { label: string; minSingularValue: number; tolerance: number }[];
+  };
   finalLayerTuning?: RuleRef & { loraRank: number; loraParameters: number; finalLayerParameters: number };
+}
+
+export interface FnnBoundRow {
+  rank: number;
+  /** Uniform partition. */
+  bound: number;
+  /** Optimal partition. */
+  best: number;
 }
 
 export interface TransformerModuleReport {
@@ -160,9 +183,19 @@ export interface TransformerModuleReport {
   problem?: string;
   deltaRank: number;
   tolerance: number;
-  /** σ(ΔW), descending (all min(in, out) values). */
+  /** σ(ΔW), descending (all min(in, out) values; empty for unchanged and invalid modules, which are all zero or unknown). */
   singularValues: number[];
+  /** ‖ΔW‖_F (computed from the float64 difference). */
   frobeniusNorm: number;
+  /** How `tolerance` was scaled: σ₁(W̄) + σ₁(W), each a power-iteration estimate. */
+  toleranceScale: number;
+  /**
+   * Errors of the best rank-r update for r = 0 … min(deltaRank + 1, min(in, out)): index r is rank r
+   * (beyond, every error is below the tolerance). Retained energy Σ_{k≤r}σ_k²/Σσ_k².
+   */
+  errors: { spectral: number[]; frobenius: number[]; retainedEnergy: number[] };
+  /** The errors at the report's summary rank (AnalyzeParams.rank), when one was given. */
+  atRank?: { rank: number; spectral: number; frobenius: number; retainedEnergy: number };
   /** LoRA at rank r reproduces ΔW exactly iff r ≥ deltaRank. */
   requirement: RuleRef & { requiredRank: number };
   breakEvenRank: number;
@@ -193,8 +226,12 @@ export interface TransformerReport {
   /** The recommendation for `target`: PEFT rank_pattern (changed modules only), keyed by module name. */
   target: RankTarget;
   rankPattern: Record<string, number>;
-  /** The largest value of rankPattern (PEFT's `r`). */
+  /** The largest value of rankPattern (PEFT's `r`); 0 when nothing changed. */
   r: number;
+  /** Modules whose recommended rank makes a full update cheaper than LoRA (r·(in+out) > in·out). */
+  fullUpdateCheaper: { name: string; rank: number; loraParameters: number; fullParameters: number }[];
+  /** Largest ⌈G/2⌉ over all heads and both products (a lower bound), 0 without attention. */
+  headLowerBound: number;
 }
 
 export interface AdapterPairReport {
@@ -209,6 +246,10 @@ export interface AdapterPairReport {
   scale: number;
   /** Architecture bound min(in, out) of the base matrix, when known. */
   maxUsefulRank: number | null;
+  /** [out, in] of B·A. */
+  shape: [number, number];
+  /** r·(in+out) > in·out: a full update of this matrix would be cheaper than the configured LoRA. */
+  fullUpdateCheaper: boolean;
 }
 
 export interface AdapterReport {
@@ -223,6 +264,10 @@ export interface AdapterReport {
   baseThresholds?: ArchitectureReport['transformer'];
   /** A rank_pattern with each pair's effective rank (what the adapter actually uses). */
   effectiveRankPattern: Record<string, number>;
+  /** Configured ranks against the base's thresholds, one sentence each (empty without a base). */
+  thresholdFindings: string[];
+  /** Total configured rank minus total effective rank over all pairs. */
+  wastedRankTotal: number;
 }
 
 export interface Report {
@@ -235,6 +280,8 @@ export interface Report {
   tolerance: ToleranceInfo;
   models: { base: ModelRef; target?: ModelRef };
   seconds: number;
+  /** Largest estimated working memory of one step (bytes), checked against the cap before reading. */
+  estimatedMemoryBytes: number;
   /** Problems that did not stop the analysis (a module with NaN, a skipped dtype, …). */
   notes: string[];
   architecture?: ArchitectureReport;
@@ -255,8 +302,10 @@ export interface AnalyzeParams {
   rankTarget?: RankTarget;
   backend?: BackendPreference;
   tolerance?: ToleranceInfo;
-  /** Refuse models whose estimated working memory exceeds this (bytes). */
+  /** Refuse models whose estimated working memory exceeds this (bytes). Default 4 GiB. */
   memoryCapBytes?: number;
+  /** FNN pairs: E[xxᵀ] = inputScale² · I for the whole-network bounds (default 1: x ~ N(0, I)). */
+  inputScale?: number;
 }
 
 /** Method names and their params/results. */
