@@ -18,6 +18,9 @@ import { bidiagonalizeUnblocked } from './bidiagonalUnblocked';
 import type { LinalgContext } from './types';
 import { checkActiveBackend, checkShape, maxAbsFinite } from './validate';
 
+/** rows·cols² below which the whole reduction runs in float64 TypeScript (measured crossover ≈ 200³). */
+const DEFAULT_FLOAT64_WORK_LIMIT = 160 ** 3;
+
 /**
  * @param a row-major m×n matrix (not modified)
  * @returns σ₁ ≥ σ₂ ≥ … ≥ σ_p ≥ 0, p = min(m, n)
@@ -40,8 +43,9 @@ export function singularValues(a: Float32Array | Float64Array, m: number, n: num
   const rows = tall ? m : n;
   const cols = tall ? n : m;
   const crossover = ctx.crossover ?? DEFAULT_CROSSOVER;
-  const small = cols <= crossover;
-  // Small problems stay in float64 end to end; large ones go to the float32 backend.
+  const small = cols <= crossover || rows * cols * cols <= (ctx.float64WorkLimit ?? DEFAULT_FLOAT64_WORK_LIMIT);
+  // Small problems stay in float64 end to end (more accurate, and faster than many tiny backend calls);
+  // large ones go to the float32 backend.
   const scaled = small ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
   if (tall) {
     for (let k = 0; k < a.length; k++) scaled[k] = (a[k] as number) * s1 * s2;

@@ -20,11 +20,14 @@ export interface LinalgContext {
   signal?: AbortSignal;
   /**
    * Tuning (tests use small values to exercise the blocked path on small matrices):
-   * `blockSize` = panel width of the blocked bidiagonalization (default 32); matrices whose smaller
-   * side is at most `crossover` (default 96) are reduced entirely in float64 TypeScript.
+   * `blockSize` = panel width of the blocked bidiagonalization (default 32); the last `crossover`
+   * (default 96) columns, and matrices whose smaller side is at most that, are reduced in float64
+   * TypeScript; so are matrices with rows·cols² ≤ `float64WorkLimit` (default 160³, where the backend's
+   * per-call overhead outweighs its speed).
    */
   blockSize?: number;
   crossover?: number;
+  float64WorkLimit?: number;
   /** When given, milliseconds spent per phase are added to it (for benchmarks and tuning). */
   timings?: Record<string, number>;
 }

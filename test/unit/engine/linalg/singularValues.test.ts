@@ -12,7 +12,7 @@ import {
 import { gaussian, plantedRank, referenceSigma, relativeError, REQUIRED_BACKENDS, useBackend, withSingularValues } from './fixtures';
 
 /** Small blocks so the blocked backend path runs on matrices ml-matrix checks in milliseconds. */
-const BLOCKED = { blockSize: 8, crossover: 16 };
+const BLOCKED = { blockSize: 8, crossover: 16, float64WorkLimit: 0 };
 /** The accuracy target for float32 input: |σ − σ_ref| ≤ 1e-6·σ₁ against a float64 reference. */
 const TARGET = 1e-6;
 
@@ -26,9 +26,9 @@ for (const name of REQUIRED_BACKENDS) {
     });
 
     const shapes: [string, number, number][] = [
-      ['square', 96, 96],
-      ['tall', 150, 60],
-      ['wide', 50, 130],
+      ['square', 64, 64],
+      ['tall', 120, 48],
+      ['wide', 40, 100],
     ];
     for (const [label, m, n] of shapes) {
       it(`random ${label} ${m}×${n} float32 within 1e-6·σ₁ of float64`, () => {
@@ -62,6 +62,19 @@ for (const name of REQUIRED_BACKENDS) {
       }
     });
 
+    it('a panel that exhausts a low-rank matrix is redone in float64, so the tail stays at rounding level', () => {
+      const m = 160;
+      const n = 120;
+      const a = plantedRank(m, n, 3, 77);
+      const timings: Record<string, number> = {};
+      const sigma = singularValues(a, m, n, { ...ctx, timings });
+      assert.ok((timings['panels redone in float64'] ?? 0) >= 1, 'the first panel is redone');
+      const ref = referenceSigma(a, m, n);
+      const err = relativeError(sigma, ref);
+      assert.ok(err < 1e-7, `error ${err}`);
+      assert.ok((sigma[3] as number) < 1e-7 * (sigma[0] as number), 'σ₄ at rounding level');
+    });
+
     it('diagonal matrix: σ are the sorted |diagonal|', () => {
       const n = 40;
       const a = new Float32Array(n * n);
@@ -90,7 +103,7 @@ for (const name of REQUIRED_BACKENDS) {
       const base = gaussian(m * n, 9);
       const ref = referenceSigma(base, m, n);
       for (const scale of [1e300, 1e-300]) {
-        const sigma = singularValues(base.map((v) => v * scale), m, n, { backend, blockSize: 4, crossover: 8 });
+        const sigma = singularValues(base.map((v) => v * scale), m, n, { backend, blockSize: 4, crossover: 8, float64WorkLimit: 0 });
         assert.ok(relativeError(sigma.map((v) => v / scale), ref) < TARGET, `scale ${scale}`);
       }
     });
