@@ -42,6 +42,16 @@ if (existsSync('webview/main.ts')) {
   });
 }
 
+// The safetensors viewer's webview script (custom editor loraLens.safetensorsViewer).
+builds.push({
+  ...common,
+  entryPoints: ['webview/safetensorsViewer.ts'],
+  outfile: 'dist/safetensorsViewer.js',
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+});
+
 /** Runtime assets the bundles load from disk next to themselves. */
 function copyAssets() {
   mkdirSync('dist', { recursive: true });

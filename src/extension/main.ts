@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { registerShowEngineStatus } from './commands/showEngineStatus';
 import { registerThresholdCalculator } from './commands/thresholdCalculator';
+import { registerSafetensorsViewer } from './safetensorsViewer';
 import { EngineService } from './engine/engineService';
 import { disposeOutputChannel } from './ui/output';
 
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): LoraLensApi {
   const engine = new EngineService(context.extensionPath);
   context.subscriptions.push(engine, { dispose: disposeOutputChannel });
   registerThresholdCalculator(context);
+  registerSafetensorsViewer(context);
   registerShowEngineStatus(context, engine);
   return { engine };
 }
