@@ -5,6 +5,7 @@
 import { FormatError } from '../formats/types';
 import { TheoryInputError } from '../theory';
 import { UsageError } from './args';
+import { analyzeCommand, analyzeUsage } from './commands/analyze';
 import { inspectCommand } from './commands/inspect';
 import { thresholdCommand, thresholdUsage } from './commands/threshold';
 import { processIO, type CliIO } from './io';
@@ -14,6 +15,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   threshold: { run: thresholdCommand, summary: 'required LoRA rank from width/depth (fnn) or embedding size (transformer)' },
+  analyze: { run: analyzeCommand, summary: 'full analysis: architecture, FNN pair, Transformer pair or PEFT adapter (<base> [--target <path>] …)' },
   inspect: { run: inspectCommand, summary: 'architecture and every module of a checkpoint, config.json or PEFT adapter (<file-or-folder> [--json])' },
 };
 
@@ -31,6 +33,7 @@ function help(): string {
     'Options: --help, --version. Run `lora-lens <command> --help` for a command\'s options.',
     '',
     thresholdUsage,
+    analyzeUsage,
   ].join('\n');
 }
 
