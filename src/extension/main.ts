@@ -7,6 +7,7 @@ import { registerShowEngineStatus } from './commands/showEngineStatus';
 import { registerThresholdCalculator } from './commands/thresholdCalculator';
 import { registerSafetensorsViewer } from './safetensorsViewer';
 import { EngineService } from './engine/engineService';
+import { registerHints } from './hints/registerHints';
 import { disposeOutputChannel } from './ui/output';
 
 export interface LoraLensApi {
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): LoraLensApi {
   registerThresholdCalculator(context);
   registerSafetensorsViewer(context);
   registerShowEngineStatus(context, engine);
+  registerHints(context);
   return { engine };
 }
 
