@@ -417,3 +417,128 @@ export type SafetensorsViewerWebviewMessage =
   | { type: 'safetensorsViewer/openAsText' }
   | { type: 'safetensorsViewer/copy'; text: string }
   | { type: 'safetensorsViewer/rendered'; rendered: SafetensorsViewerRendered };
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────
+// Analysis panel (webview `loraLens.analysis`): extension host ⇄ webview. The Report's strings come
+// from model files (untrusted): the webview renders them as text only.
+// ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Export formats the panel's buttons offer (the first three through `loraLens.exportDesignReview`). */
+export type PanelExportFormat = 'markdown' | 'html' | 'json' | 'peft';
+
+/** What the panel keeps with `setState` (so a reload restores it through the serializer). */
+export interface AnalysisPanelState {
+  key: string;
+  title: string;
+  report: Report;
+  budget: number;
+  /** Row id of the selected module/block. */
+  selected?: string;
+  sort?: { key: string; direction: 'asc' | 'desc' };
+  /** FNN: which partition the table shows. */
+  plan?: 'best' | 'uniform';
+}
+
+/** What the webview rendered, reported back (tests wait on it; the host keeps the latest budget). */
+export interface AnalysisPanelRendered {
+  key: string;
+  kind: ReportKind;
+  budget: number;
+  /** Table rows in the DOM. */
+  rows: number;
+  headRows: number;
+  selected?: string;
+  /** Figures (SVG) currently shown. */
+  figures: number;
+  /** Milliseconds the last budget update took in the webview (metrics + DOM), when there was one. */
+  lastUpdateMs?: number;
+}
+
+/** Extension host → analysis panel. */
+export type HostToPanel =
+  | { type: 'panel/show'; state: AnalysisPanelState }
+  | { type: 'panel/setBudget'; budget: number };
+
+/** Analysis panel → extension host. */
+export type PanelToHost =
+  | { type: 'panel/ready' }
+  | { type: 'panel/rendered'; rendered: AnalysisPanelRendered }
+  | { type: 'panel/budget'; budget: number }
+  | { type: 'panel/select'; id: string }
+  | { type: 'panel/export'; format: PanelExportFormat }
+  | { type: 'panel/error'; message: string };
+
+// ---------------------------------------------------------------------------------------------
+// Validation by training (issue 6): the paper's construction and gradient-descent LoRA fitted on
+// random FNNs, test MSE against rank. `lora-lens validate --json` prints a ValidationResult.
+// ---------------------------------------------------------------------------------------------
+
+/** `construction`: theory §2's explicit adapters; `gradient`: Adam on LoRA; `final-layers`: Adam on the last k layers. */
+export type ValidationMethod = 'construction' | 'gradient' | 'final-layers';
+export type ValidationBiasMode = 'tunable' | 'frozen';
+
+/** What to run: one (width, L, L̄) setting, several ranks, methods and seeds. */
+export interface ValidationRequest {
+  width: number;
+  frozenDepth: number;
+  targetDepth: number;
+  /** LoRA ranks to try (each 1…width). */
+  ranks: number[];
+  /** Number of random (frozen, target) pairs; seeds are `baseSeed + 0 … seeds − 1`. */
+  seeds: number;
+  methods: ValidationMethod[];
+  /** Bias modes of `construction` and `gradient` (both for the ablation). `final-layers` tunes its layers' biases. */
+  biasModes: ValidationBiasMode[];
+  /** Adam steps per run (the authors use 5000). */
+  steps: number;
+  /** Fresh Gaussian inputs per step (the authors use 256). */
+  batchSize: number;
+  /** Grid searched per run; the run with the best validation MSE is kept (authors: 1e-2, 1e-3, 1e-4). */
+  learningRates: number[];
+  /** Test inputs per seed (the authors use 5000). */
+  testSamples: number;
+  validationSamples: number;
+  baseSeed: number;
+  /** 1-based partition of frozen layers into L̄ blocks; default uniform. */
+  partition?: number[][];
+}
+
+/** One point of a curve: one method at one rank (median over seeds). */
+export interface ValidationCurvePoint {
+  method: ValidationMethod;
+  bias: ValidationBiasMode;
+  /** LoRA rank; for `final-layers`, the LoRA rank with the nearest parameter count. */
+  rank: number;
+  /** Trainable parameters (LoRA: 2·D·R·L, plus L·D with tunable biases; final layers: k(D²+D)). */
+  parameters: number;
+  /** `final-layers` only: k, the number of final layers tuned. */
+  tunedLayers?: number;
+  medianTestMse: number;
+  /** Test MSE per seed, in seed order (NaN where the run failed, e.g. a singular matrix). */
+  perSeed: number[];
+  /** `gradient` / `final-layers`: the learning rate kept per seed. */
+  learningRates?: number[];
+  /** `construction`: whether exactness is claimed (tunable biases, R ≥ threshold for every seed). */
+  exactClaimed?: boolean;
+  /** `construction`: median over seeds of max_i σ_{R|P_i|+1}(E_i), the theory's per-block error. */
+  medianPredictedSpectralError?: number;
+}
+
+export interface ValidationResult {
+  schemaVersion: 1;
+  request: ValidationRequest;
+  /** The uniform (or given) partition, 1-based. */
+  partition: number[][];
+  /** Theory §2's rank threshold for random weights, `max_i ⌈D/|P_i|⌉` (= ⌈D/⌊L/L̄⌋⌉ for the uniform partition). */
+  threshold: number;
+  thresholdRule: string;
+  curves: ValidationCurvePoint[];
+  /** Median over seeds of the frozen model's own test MSE (no adaptation), for scale. */
+  baselineMedianTestMse: number;
+  backend: { name: BackendName; version: string } | null;
+  /** Adam steps run in total and wall time. */
+  trainingSteps: number;
+  seconds: number;
+  /** How inputs, weights and biases were chosen; what is claimed where. */
+  notes: string[];
+}
