@@ -5,8 +5,11 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { EngineMethod, EngineRequests } from '../../protocol';
-import { requestType } from '../../engine/rpc';
+import type { EngineMethod, EngineProgress, EngineRequests } from '../../protocol';
+import { notificationType, requestType } from '../../engine/rpc';
+
+/** Receives the `engine/progress` notifications of one request. */
+export type ProgressListener = (progress: EngineProgress) => void;
 
 export interface EngineClientOptions {
   enginePath: string;
@@ -24,6 +27,8 @@ interface Running {
 export class EngineClient {
   private running: Running | undefined;
   private stopping = false;
+  /** Progress listeners by request token (AnalyzeParams.token). */
+  private readonly progressListeners = new Map<string, ProgressListener>();
 
   constructor(private readonly options: EngineClientOptions) {}
 
@@ -31,16 +36,29 @@ export class EngineClient {
     return this.running?.child.pid;
   }
 
-  async request<M extends EngineMethod>(method: M, params: EngineRequests[M]['params'], cancel?: { onCancellationRequested(cb: () => void): unknown }): Promise<EngineRequests[M]['result']> {
+  /**
+   * Sends one request. `cancel` forwards a cancellation to the engine ($/cancelRequest); `onProgress`
+   * receives the engine/progress notifications whose token equals `params.token` (when params has one).
+   */
+  async request<M extends EngineMethod>(
+    method: M,
+    params: EngineRequests[M]['params'],
+    cancel?: { onCancellationRequested(cb: () => void): unknown },
+    onProgress?: ProgressListener,
+  ): Promise<EngineRequests[M]['result']> {
     const running = this.start();
     const source = new CancellationTokenSource();
-    cancel?.onCancellationRequested(() => source.cancel());
+    const subscription = cancel?.onCancellationRequested(() => source.cancel());
+    const progressToken = onProgress ? tokenOf(params) : undefined;
+    if (progressToken !== undefined && onProgress) this.progressListeners.set(progressToken, onProgress);
     const died = running.exited.then(() => {
       throw new Error('the analysis engine stopped before answering; it will restart on the next request');
     });
     try {
       return await Promise.race([running.connection.sendRequest(requestType(method), params, source.token), died]);
     } finally {
+      if (progressToken !== undefined) this.progressListeners.delete(progressToken);
+      disposeIfPossible(subscription);
       source.dispose();
     }
   }
@@ -56,6 +74,9 @@ export class EngineClient {
       stderrTail = (stderrTail + chunk.toString()).slice(-2000);
     });
     const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    connection.onNotification(notificationType('engine/progress'), (progress) => {
+      this.progressListeners.get(progress.token)?.(progress);
+    });
     connection.listen();
     const exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
@@ -81,4 +102,14 @@ export class EngineClient {
     await running.exited;
     this.stopping = false;
   }
+}
+
+function tokenOf(params: unknown): string | undefined {
+  const token = (params as { token?: unknown } | undefined)?.token;
+  return typeof token === 'string' ? token : undefined;
+}
+
+function disposeIfPossible(value: unknown): void {
+  const d = value as { dispose?: unknown } | undefined;
+  if (d && typeof d.dispose === 'function') (d as { dispose(): void }).dispose();
 }

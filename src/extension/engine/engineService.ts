@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineMethod, EngineRequests } from '../../protocol';
-import { EngineClient } from './engineClient';
+import { EngineClient, type ProgressListener } from './engineClient';
 
 export class UntrustedWorkspaceError extends Error {
   constructor() {
@@ -20,8 +20,16 @@ export class EngineService implements vscode.Disposable {
 
   constructor(private readonly extensionPath: string) {}
 
-  /** Sends a request, starting the engine if needed. Throws UntrustedWorkspaceError in Restricted Mode. */
-  async request<M extends EngineMethod>(method: M, params: EngineRequests[M]['params'], token?: vscode.CancellationToken): Promise<EngineRequests[M]['result']> {
+  /**
+   * Sends a request, starting the engine if needed. Throws UntrustedWorkspaceError in Restricted Mode.
+   * `onProgress` gets the request's engine/progress notifications (matched by `params.token`).
+   */
+  async request<M extends EngineMethod>(
+    method: M,
+    params: EngineRequests[M]['params'],
+    token?: vscode.CancellationToken,
+    onProgress?: ProgressListener,
+  ): Promise<EngineRequests[M]['result']> {
     if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError();
     this.client ??= new EngineClient({
       enginePath: path.join(this.extensionPath, 'dist', 'engine.js'),
@@ -29,7 +37,7 @@ export class EngineService implements vscode.Disposable {
         void vscode.window.showWarningMessage(`LoRA Lens: ${reason}. It will start again on the next request.`);
       },
     });
-    return this.client.request(method, params, token);
+    return this.client.request(method, params, token, onProgress);
   }
 
   /** Process id of the running engine, if any (for tests and the status view). */
