@@ -10,6 +10,7 @@ import { analyze, AnalysisInputError, type AnalyzeOptions } from '../../engine/a
 import { printable } from '../../formats/config';
 import { FormatError } from '../../formats/types';
 import type { BackendPreference, RankTarget, Report, ToleranceInfo } from '../../protocol';
+import { renderHtmlReport } from '../../report/html';
 import { renderJson } from '../../report/json';
 import { renderMarkdown } from '../../report/markdown';
 import { renderText } from '../../report/text';
@@ -31,7 +32,7 @@ export const analyzeUsage = `Usage:
   --backend         auto (default), tensorflow-gpu, tensorflow, wasm or cpu
   --tolerance       'dtype' (default: max(m,n)·ε_dtype·scale), 'dtype:K' (K times that), or a number
                     X for the relative tolerance X·σ₁
-  --format          text (default), json (the Report, see docs/report-json.md) or md
+  --format          text (default), json (the Report, see docs/report-json.md), md or html (self-contained, plots inlined)
   --out             write the report to FILE instead of stdout (never one of the inputs)
 `;
 
@@ -45,7 +46,7 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
     });
     if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'analyze needs <base>' : `unexpected argument '${args.positionals[1]}'`);
     const format = stringOption(args, 'format') ?? 'text';
-    if (!['text', 'json', 'md'].includes(format)) throw new UsageError(`--format must be text, json or md, got '${format}'`);
+    if (!['text', 'json', 'md', 'html'].includes(format)) throw new UsageError(`--format must be text, json, md or html, got '${format}'`);
     const backend = (stringOption(args, 'backend') ?? 'auto') as BackendPreference;
     if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${backend}'`);
     const options: AnalyzeOptions = { base: args.positionals[0]!, backend };
@@ -74,7 +75,7 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
     } finally {
       progress?.clear();
     }
-    const text = format === 'json' ? renderJson(report) : format === 'md' ? renderMarkdown(report, { rank }) : renderText(report, { rank });
+    const text = format === 'html' ? renderHtmlReport(report, rank !== undefined ? { budget: rank } : {}) : format === 'json' ? renderJson(report) : format === 'md' ? renderMarkdown(report, { rank }) : renderText(report, { rank });
     if (out !== undefined) {
       await fs.writeFile(out, text);
       io.err(`lora-lens: wrote ${printable(out)}\n`);
