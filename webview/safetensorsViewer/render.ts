@@ -58,14 +58,24 @@ function stat(label: string, value: string, detail: string, title = ''): string 
   </div>`;
 }
 
+/** "blocks 0–31", "block 7", or "blocks 0, 2, 4, 6" (numbers from the keys). */
+function layerRange(model: SafetensorsViewerModel): string {
+  const indices = [...new Set(model.groups.flatMap((g) => (g.kind === 'layer' && g.layer !== undefined ? [g.layer] : [])))].sort((a, b) => a - b);
+  if (indices.length === 0) return 'no numbered blocks';
+  if (indices.length === 1) return `block ${indices[0]}`;
+  const contiguous = indices[indices.length - 1] - indices[0] === indices.length - 1;
+  if (contiguous) return `blocks ${indices[0]}–${indices[indices.length - 1]}`;
+  return `blocks ${indices.slice(0, 4).join(', ')}${indices.length > 4 ? ', …' : ''}`;
+}
+
 export function renderStats(model: SafetensorsViewerModel): string {
   const layers = model.groups.filter((g) => g.kind === 'layer').length;
   const notAnalysable = model.tensorCount - model.analysableTensors;
   return `<section class="stats" aria-label="Summary">
-  ${stat('File size', formatBytes(model.fileSize), `header ${formatBytes(model.headerBytes)} · data ${formatBytes(model.dataBytes)}`, `${formatInteger(model.fileSize)} bytes`)}
+  ${stat('File size', formatBytes(model.fileSize), `header ${formatBytes(model.headerBytes)}`, `${formatInteger(model.fileSize)} bytes: 8-byte length, ${formatInteger(model.headerBytes)}-byte header, ${formatInteger(model.dataBytes)} bytes of tensor data`)}
   ${stat('Tensors', formatInteger(model.tensorCount), notAnalysable ? `${formatInteger(notAnalysable)} not analysable` : 'all analysable')}
   ${stat('Parameters', formatCompact(model.totalParameters), formatInteger(model.totalParameters), `${formatInteger(model.totalParameters)} parameters`)}
-  ${stat('Layers', formatInteger(layers), layers ? `${plural(model.groups.length - layers, 'other group')}` : 'no numbered blocks')}
+  ${stat('Layers', formatInteger(layers), layerRange(model))}
   ${stat('DTypes', model.dtypes.map((d) => d.dtype).join(' · ') || '—', plural(model.dtypes.length, 'dtype'))}
 </section>`;
 }

@@ -11,7 +11,8 @@ export { SAFETENSORS_VIEW_TYPE } from './provider';
 /**
  * Internal command (not in the palette): resolves with what the viewer last rendered for a file,
  * waiting for the next render when there is none yet. Integration tests wait on this event.
- * Arguments: the file's Uri (or its string form) and an optional timeout in ms (default 30 s).
+ * Arguments: the file's Uri (or its string form), an optional timeout in ms (default 30 s), and
+ * optionally the view to wait for ('model' or 'error'; other reports are skipped).
  */
 export const WAIT_FOR_RENDER_COMMAND = 'loraLens.safetensorsViewer.waitForRender';
 
@@ -24,8 +25,8 @@ export function registerSafetensorsViewer(context: vscode.ExtensionContext): voi
     }),
     vscode.commands.registerCommand(
       WAIT_FOR_RENDER_COMMAND,
-      (uri: vscode.Uri | string, timeoutMs = 30_000): Promise<SafetensorsViewerRendered> =>
-        provider.renders.wait(typeof uri === 'string' ? uri : uri.toString(), timeoutMs),
+      (uri: vscode.Uri | string, timeoutMs = 30_000, view?: SafetensorsViewerRendered['view']): Promise<SafetensorsViewerRendered> =>
+        provider.renders.wait(typeof uri === 'string' ? uri : uri.toString(), timeoutMs, (r) => view === undefined || r.view === view),
     ),
   );
 }

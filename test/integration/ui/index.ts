@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { calculatorUiTest } from './calculator.ui';
+import { safetensorsViewerUiTest } from './safetensorsViewer.ui';
 
 export interface UiTestContext {
   page: Page;
@@ -12,4 +13,4 @@ export interface UiTest {
   run(ctx: UiTestContext): Promise<void>;
 }
 
-export const uiTests: UiTest[] = [calculatorUiTest];
+export const uiTests: UiTest[] = [calculatorUiTest, safetensorsViewerUiTest];

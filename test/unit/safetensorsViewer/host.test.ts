@@ -60,6 +60,15 @@ describe('safetensors viewer: render tracker', () => {
     assert.equal(await next, 3);
   });
 
+  it('waits for a report that the caller accepts', async () => {
+    const tracker = new RenderTracker<string>();
+    tracker.report('a', 'error');
+    const model = tracker.wait('a', 5_000, (v) => v === 'model');
+    tracker.report('a', 'loading');
+    tracker.report('a', 'model');
+    assert.equal(await model, 'model');
+  });
+
   it('rejects after the timeout without a report', async () => {
     await assert.rejects(new RenderTracker<number>().wait('x', 10), /nothing was rendered for x within 10 ms/);
   });
