@@ -8,6 +8,7 @@ import { UsageError } from './args';
 import { analyzeCommand, analyzeUsage } from './commands/analyze';
 import { inspectCommand } from './commands/inspect';
 import { thresholdCommand, thresholdUsage } from './commands/threshold';
+import { validateCommand, validateUsage } from './commands/validate';
 import { processIO, type CliIO } from './io';
 import { version } from '../../package.json';
 
@@ -17,6 +18,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
   threshold: { run: thresholdCommand, summary: 'required LoRA rank from width/depth (fnn) or embedding size (transformer)' },
   analyze: { run: analyzeCommand, summary: 'full analysis: architecture, FNN pair, Transformer pair or PEFT adapter (<base> [--target <path>] …)' },
   inspect: { run: inspectCommand, summary: 'architecture and every module of a checkpoint, config.json or PEFT adapter (<file-or-folder> [--json])' },
+  validate: { run: validateCommand, summary: 'train on random FNNs: the paper\'s construction and gradient-descent LoRA, test MSE per rank' },
 };
 
 function help(): string {
@@ -34,6 +36,7 @@ function help(): string {
     '',
     thresholdUsage,
     analyzeUsage,
+    validateUsage,
   ].join('\n');
 }
 
