@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EngineMethod, EngineRequests } from '../../protocol';
+import type { EngineMethod, EngineProgress, EngineRequests } from '../../protocol';
 import { EngineClient, type ProgressListener } from './engineClient';
 
 export class UntrustedWorkspaceError extends Error {
@@ -17,6 +17,9 @@ export class UntrustedWorkspaceError extends Error {
 
 export class EngineService implements vscode.Disposable {
   private client: EngineClient | undefined;
+  private readonly progressEmitter = new vscode.EventEmitter<EngineProgress>();
+  /** Every engine/progress notification of every request (status views, tests). */
+  readonly onDidProgress = this.progressEmitter.event;
 
   constructor(private readonly extensionPath: string) {}
 
@@ -37,7 +40,10 @@ export class EngineService implements vscode.Disposable {
         void vscode.window.showWarningMessage(`LoRA Lens: ${reason}. It will start again on the next request.`);
       },
     });
-    return this.client.request(method, params, token, onProgress);
+    return this.client.request(method, params, token, (progress) => {
+      this.progressEmitter.fire(progress);
+      onProgress?.(progress);
+    });
   }
 
   /** Process id of the running engine, if any (for tests and the status view). */
@@ -46,6 +52,7 @@ export class EngineService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.progressEmitter.dispose();
     void this.client?.dispose();
     this.client = undefined;
   }
