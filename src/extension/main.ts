@@ -8,6 +8,7 @@ import { registerThresholdCalculator } from './commands/thresholdCalculator';
 import { registerSafetensorsViewer } from './safetensorsViewer';
 import { EngineService } from './engine/engineService';
 import { registerHints } from './hints/registerHints';
+import { registerAnalysisPanel } from './panel';
 import { disposeOutputChannel } from './ui/output';
 
 export interface LoraLensApi {
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): LoraLensApi {
   registerSafetensorsViewer(context);
   registerShowEngineStatus(context, engine);
   registerHints(context);
+  registerAnalysisPanel(context);
   return { engine };
 }
 

@@ -24,7 +24,7 @@ function valueOf(key: SortKey, row: PanelRow, m: RowMetrics): Value {
     case 'shape': return row.shape ? row.shape[0] * row.shape[1] : null;
     case 'measured': return row.measuredRank;
     case 'required': return row.requiredRank;
-    case 'spectral': return m.relativeSpectral;
+    case 'spectral': return m.spectral;
     case 'frobenius': return m.frobenius;
     case 'retained': return m.retained;
     case 'lora': return m.loraParameters;
