@@ -2,49 +2,86 @@
  * The engine process: forked by the extension (or run by tests), it owns the tensor backend and every
  * heavy computation. It speaks JSON-RPC (vscode-jsonrpc) over the Node IPC channel.
  *
- * engine/analyze: loads the backend on first use (engine/status then names it), streams
- * engine/progress notifications tagged with the request's token, and maps JSON-RPC cancellation to
- * the analysis's AbortSignal. A cancelled or failed request leaves the engine ready for the next one.
+ * Analyses run in worker threads of this same file (one bundle, `dist/engine.js`): a spectrum is one
+ * long synchronous computation, during which no cancellation message could be read, so cancelling
+ * terminates the request's worker — the request stops at once, wherever it is — and the next request
+ * gets a fresh worker. One idle worker is kept warm (its backend stays loaded).
+ *
+ * engine/analyze: the worker loads the backend on first use (engine/status then names it), progress
+ * becomes engine/progress notifications tagged with the request's token, JSON-RPC cancellation
+ * answers RequestCancelled. A cancelled or failed request leaves the engine ready for the next one.
  */
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
 import type { AnalyzeParams, BackendPreference, Report } from '../protocol';
-import { analyze, AnalysisCancelledError, AnalysisInputError } from './analysis';
-import { loadBackend, type TensorBackend } from './backend';
-import { BackendUnavailableError } from './backend/types';
-import { LinalgCancelledError } from './linalg';
-import { FormatError } from '../formats/types';
 import { notificationType, requestType } from './rpc';
 import { engineStatus, type BackendState } from './status';
+import { runAnalysisWorker, type FromWorker, type ToWorker } from './analysis/worker';
 
 /** LSP's RequestCancelled code: the client sees a cancelled request, not a failure. */
 const REQUEST_CANCELLED = -32800;
-/** Application error codes for input problems (one line for people). */
+/** Application error code for input problems (bad file, mismatch, memory cap, backend unavailable). */
 const INPUT_ERROR = 1;
 
 const state: BackendState = { backend: null, attempts: [] };
-const loaded = new Map<BackendPreference, Promise<TensorBackend>>();
+let lastTensorBytes = 0;
 
-/** Loads (once per preference) and activates a backend, recording what was tried for engine/status. */
-async function backendFor(preference: BackendPreference): Promise<TensorBackend> {
-  let p = loaded.get(preference);
-  if (!p) {
-    p = loadBackend(preference).then(
-      (b) => b,
-      (e: unknown) => {
-        loaded.delete(preference);
-        if (e instanceof BackendUnavailableError) state.attempts = e.attempts.map((a) => ({ name: a.name, ...(a.ok ? {} : { error: a.reason ?? 'failed' }) }));
-        throw e;
-      },
-    );
-    loaded.set(preference, p);
-  }
-  const b = await p;
-  // Another preference may have activated a different backend since: make this one active again.
-  if (b.tf.getBackend() !== b.engineName) await b.tf.setBackend(b.engineName);
-  state.backend = { name: b.name, version: b.version, device: b.device ?? 'CPU' };
-  state.attempts = b.attempts.map((a) => ({ name: a.name, ...(a.ok ? {} : { error: a.reason ?? 'failed' }) }));
-  state.tensorBytes = () => b.tf.memory().numBytes;
-  return b;
+/** Analysis workers: one kept idle, more started when requests overlap. */
+const idle: Worker[] = [];
+let nextId = 1;
+
+function acquire(): Worker {
+  return idle.pop() ?? new Worker(__filename);
+}
+
+function release(w: Worker): void {
+  if (idle.length === 0) idle.push(w);
+  else void w.terminate();
+}
+
+/**
+ * Runs one job on a worker. `onMessage` sees every message of the job and returns a value to
+ * finish with. Cancellation terminates the worker and resolves with `cancelled`.
+ */
+function runJob<T>(message: ToWorker, onMessage: (m: FromWorker) => T | undefined, token?: CancellationToken, cancelled?: () => T): Promise<T> {
+  const worker = acquire();
+  return new Promise<T>((resolve, reject) => {
+    let finished = false;
+    const finish = (settle: () => void, reuse: boolean): void => {
+      if (finished) return;
+      finished = true;
+      worker.off('message', listener);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      subscription?.dispose();
+      if (reuse) release(worker);
+      settle();
+    };
+    const listener = (m: FromWorker): void => {
+      if (m.id !== message.id) return;
+      if (m.type === 'backend') {
+        state.backend = m.backend;
+        state.attempts = m.attempts;
+        lastTensorBytes = m.tensorBytes;
+      }
+      try {
+        const value = onMessage(m);
+        if (value !== undefined) finish(() => resolve(value), true);
+      } catch (e) {
+        finish(() => reject(e), true);
+      }
+    };
+    const onError = (e: Error): void => finish(() => reject(e), false);
+    const onExit = (code: number): void => finish(() => reject(new Error(`analysis worker exited (${code})`)), false);
+    worker.on('message', listener);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+    const subscription = token?.onCancellationRequested(() => {
+      finish(() => resolve(cancelled ? cancelled() : (undefined as T)), false);
+      void worker.terminate();
+    });
+    worker.postMessage(message);
+  });
 }
 
 function main(): void {
@@ -52,39 +89,35 @@ function main(): void {
     process.stderr.write('lora-lens engine: must be started with an IPC channel (child_process.fork)\n');
     process.exit(2);
   }
+  state.tensorBytes = () => lastTensorBytes;
   const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
   connection.onRequest(requestType('engine/status'), async (params) => {
-    if (params?.loadBackend) await backendFor(params.backend ?? 'auto');
+    if (params?.loadBackend) {
+      const preference: BackendPreference = params.backend ?? 'auto';
+      await runJob({ type: 'load', id: nextId++, preference }, (m) => {
+        if (m.type === 'error') throw new ResponseError(INPUT_ERROR, m.message);
+        return m.type === 'backend' ? true : undefined;
+      });
+    }
     return engineStatus(state);
   });
-  connection.onRequest(requestType('engine/analyze'), async (params: AnalyzeParams, token: CancellationToken): Promise<Report | ResponseError<void>> => {
-    const abort = new AbortController();
-    const listener = token.onCancellationRequested(() => abort.abort());
-    let lastSent = 0;
-    const progress = notificationType('engine/progress');
-    try {
-      const { token: progressToken, ...options } = params;
-      return await analyze(options, {
-        backend: () => backendFor(params.backend ?? 'auto'),
-        signal: abort.signal,
-        onProgress: (fraction, message) => {
-          const now = Date.now();
-          if (now - lastSent < 50 && fraction < 1) return;
-          lastSent = now;
-          void connection.sendNotification(progress, { token: progressToken, fraction, message });
-        },
-      });
-    } catch (e) {
-      if (e instanceof AnalysisCancelledError || e instanceof LinalgCancelledError || abort.signal.aborted) {
-        return new ResponseError(REQUEST_CANCELLED, 'analysis cancelled');
-      }
-      if (e instanceof FormatError || e instanceof AnalysisInputError || e instanceof BackendUnavailableError) {
-        return new ResponseError(INPUT_ERROR, e.message.replace(/[\r\n]+/g, ' '));
-      }
-      throw e;
-    } finally {
-      listener.dispose();
-    }
+  const progress = notificationType('engine/progress');
+  connection.onRequest(requestType('engine/analyze'), (params: AnalyzeParams, token: CancellationToken): Promise<Report | ResponseError<void>> => {
+    const { token: progressToken, ...options } = params;
+    return runJob<Report | ResponseError<void>>(
+      { type: 'analyze', id: nextId++, options },
+      (m) => {
+        if (m.type === 'progress') {
+          void connection.sendNotification(progress, { token: progressToken, fraction: m.fraction, message: m.message });
+          return undefined;
+        }
+        if (m.type === 'done') return m.report;
+        if (m.type === 'error') return new ResponseError(m.kind === 'input' ? INPUT_ERROR : -32603, m.message);
+        return undefined;
+      },
+      token,
+      () => new ResponseError(REQUEST_CANCELLED, 'analysis cancelled'),
+    );
   });
   // The extension host going away closes the channel: exit rather than linger as an orphan.
   connection.onClose(() => process.exit(0));
@@ -92,4 +125,5 @@ function main(): void {
   connection.listen();
 }
 
-main();
+if (isMainThread) main();
+else runAnalysisWorker(parentPort!);
