@@ -3,6 +3,12 @@
  * (synchronous arithmetic) and src/engine (background process).
  */
 import * as vscode from 'vscode';
+import { registerAnalyzeModel } from './commands/analyzeModel';
+import { registerAuditAdapter } from './commands/auditAdapter';
+import { registerCompareModels } from './commands/compareModels';
+import { registerExportDesignReview } from './commands/exportDesignReview';
+import { registerExportRankPattern } from './commands/exportRankPattern';
+import { registerPlanPartition } from './commands/planPartition';
 import { registerShowEngineStatus } from './commands/showEngineStatus';
 import { registerThresholdCalculator } from './commands/thresholdCalculator';
 import { registerSafetensorsViewer } from './safetensorsViewer';
@@ -22,6 +28,12 @@ export function activate(context: vscode.ExtensionContext): LoraLensApi {
   registerThresholdCalculator(context);
   registerSafetensorsViewer(context);
   registerShowEngineStatus(context, engine);
+  registerAnalyzeModel(context, engine);
+  registerCompareModels(context, engine);
+  registerPlanPartition(context, engine);
+  registerAuditAdapter(context, engine);
+  registerExportDesignReview(context);
+  registerExportRankPattern(context);
   registerHints(context);
   registerAnalysisPanel(context);
   return { engine };

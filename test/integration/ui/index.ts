@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { calculatorUiTest } from './calculator.ui';
+import { commandsUiTest } from './commands.ui';
 import { safetensorsViewerUiTest } from './safetensorsViewer.ui';
+import { panelUiTest } from './panel.ui';
 
 export interface UiTestContext {
   page: Page;
@@ -13,4 +15,4 @@ export interface UiTest {
   run(ctx: UiTestContext): Promise<void>;
 }
 
-export const uiTests: UiTest[] = [calculatorUiTest, safetensorsViewerUiTest];
+export const uiTests: UiTest[] = [calculatorUiTest, commandsUiTest, safetensorsViewerUiTest, panelUiTest];
