@@ -11,8 +11,8 @@ import { FormatError } from '../formats/types';
 import { fullUpdateCheaper, matrixRankBound, perMatrixRequiredRank, transformerWorstCase, type RuleInfo } from '../theory';
 import { findProperty, parseJsonDocument, toPlainValue, type JsonObjectNode, type JsonSpan } from './json/jsonDocument';
 import { setTopLevelObjectProperty } from './json/jsonEdit';
-import { codeSpan, escapeMarkdown, formatCount, hoverMarkdown } from './markdown';
-import { architectureNeed, linearModules, shortModuleName, type LinearModule } from './modelThresholds';
+import { codeSpan, escapeMarkdown, formatCount, lazyHover } from './markdown';
+import { architectureNeed, linearModules, type LinearModule } from './modelThresholds';
 import { PatternKeyLookup } from './rankLookup';
 import {
   emptyHints, type DiagnosticSpec, type DocumentHints, type PanelLink, type QuickFixSpec, type TransformerAnalysisResult,
@@ -69,7 +69,7 @@ export function computeAdapterHints(text: string, options: AdapterHintOptions): 
   const lines = new LineTable(text);
   let fields: AdapterConfigFields;
   try {
-    fields = parseAdapterConfig(JSON.stringify(toPlainValue(root)), options.file);
+    fields = readFields(text, root, options.file);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     return hints; // the JSON is valid but not a LoRA adapter config we can read: stay quiet
@@ -173,7 +173,7 @@ class AdapterContext {
       const byName = new Map<string, number>();
       for (const m of rEntry.modules) {
         const need = architectureNeed(m, this.D);
-        if (need < rEntry.rank) byName.set(shortModuleName(m.name), Math.max(byName.get(shortModuleName(m.name)) ?? 0, need));
+        if (need < rEntry.rank) byName.set(m.short, Math.max(byName.get(m.short) ?? 0, need));
       }
       for (const [name, need] of byName) if (!(name in next)) next[name] = need;
     }
@@ -225,7 +225,7 @@ class AdapterContext {
       rules.push(worst);
     }
     if (!prop) return;
-    const markdown = hoverMarkdown({ title: 'base model', facts, rules, link: this.options.link });
+    const markdown = lazyHover(() => ({ title: 'base model', facts, rules, link: this.options.link }));
     this.hints.inlays.push({ position: this.lines.position(prop.value.end), label, tooltip: markdown });
     this.hints.hovers.push({ range: this.lines.range(prop.keySpan.offset, prop.value.end), markdown });
   }
@@ -239,7 +239,7 @@ class AdapterContext {
       const facts = [entry.key === undefined
         ? 'Every module `target_modules` selects takes its rank from `rank_pattern`, so `r` is not used.'
         : `${codeSpan(entry.key)} matches none of the base model's modules that \`target_modules\` selects (PEFT: the key as a regex must match the module name or a dot-separated suffix).`];
-      const markdown = hoverMarkdown({ title: what, facts, rules: [], link: this.options.link });
+      const markdown = lazyHover(() => ({ title: what, facts, rules: [], link: this.options.link }));
       this.hints.inlays.push({ position: this.lines.position(entry.valueEnd), label, tooltip: markdown });
       this.hints.hovers.push({ range, markdown });
       if (entry.key !== undefined) {
@@ -250,25 +250,27 @@ class AdapterContext {
     const f = this.facts(entry);
     const data = f.dataNeed !== undefined ? `, data needs ${f.dataNeed}` : '';
     const label = `→ ${f.summary}: worst case needs ${f.worstNeed}${data} · ${formatCount(f.loraParameters)} params`;
-    const rules: RuleInfo[] = [];
-    const facts = [`${what} applies to ${entry.modules.length} module${entry.modules.length === 1 ? '' : 's'}: ${escapeMarkdown(f.summary)}.`];
-    if (f.dataNeed !== undefined) {
-      facts.push(`The analysis of the fine-tuned model: rank(ΔW) is at most **${f.dataNeed}** on these modules, so rank ${f.dataNeed} reproduces every delta exactly.`);
-      rules.push(perMatrixRequiredRank(f.dataNeed));
-    }
-    const attention = entry.modules.some((m) => m.attention);
-    const worst = transformerWorstCase(this.D);
-    facts.push(attention
-      ? `Architecture only: rank **${f.worstNeed}** always suffices here (⌈D/2⌉ = ${worst.requiredRank} for attention matrices, and never more than min(in, out)).`
-      : `Architecture only: rank **${f.worstNeed}** = min(in, out) reproduces any update of these matrices.`);
-    if (attention) rules.push(worst);
-    const first = entry.modules[0]!;
-    rules.push(matrixRankBound(first.in, first.out));
-    facts.push(`LoRA at rank ${entry.rank}: ${formatCount(f.loraParameters)} parameters; a full update of the same matrices: ${formatCount(f.fullParameters)}.`);
-    facts.push(...moduleLines(entry.modules, entry.rank, this.D, this.deltaRanks));
-    const comparison = fullUpdateCheaper(first.in, first.out, entry.rank);
-    rules.push(comparison);
-    const markdown = hoverMarkdown({ title: what, facts, rules, link: this.options.link });
+    const markdown = lazyHover(() => {
+      const rules: RuleInfo[] = [];
+      const facts = [`${what} applies to ${entry.modules.length} module${entry.modules.length === 1 ? '' : 's'}: ${escapeMarkdown(f.summary)}.`];
+      if (f.dataNeed !== undefined) {
+        facts.push(`The analysis of the fine-tuned model: rank(ΔW) is at most **${f.dataNeed}** on these modules, so rank ${f.dataNeed} reproduces every delta exactly.`);
+        rules.push(perMatrixRequiredRank(f.dataNeed));
+      }
+      const attention = entry.modules.some((m) => m.attention);
+      const worst = transformerWorstCase(this.D);
+      facts.push(attention
+        ? `Architecture only: rank **${f.worstNeed}** always suffices here (⌈D/2⌉ = ${worst.requiredRank} for attention matrices, and never more than min(in, out)).`
+        : `Architecture only: rank **${f.worstNeed}** = min(in, out) reproduces any update of these matrices.`);
+      if (attention) rules.push(worst);
+      const first = entry.modules[0]!;
+      rules.push(matrixRankBound(first.in, first.out));
+      facts.push(`LoRA at rank ${entry.rank}: ${formatCount(f.loraParameters)} parameters; a full update of the same matrices: ${formatCount(f.fullParameters)}.`);
+      facts.push(...moduleLines(entry.modules, entry.rank, this.D, this.deltaRanks));
+      const comparison = fullUpdateCheaper(first.in, first.out, entry.rank);
+      rules.push(comparison);
+      return { title: what, facts, rules, link: this.options.link };
+    });
     this.hints.inlays.push({ position: this.lines.position(entry.valueEnd), label, tooltip: markdown });
     this.hints.hovers.push({ range, markdown });
     this.entryDiagnostics(entry, what, f, range, fix);
@@ -295,7 +297,7 @@ class AdapterContext {
     if (fullRank) {
       push({
         severity: 'warning', code: 'rank-full-rank-update',
-        message: `${what} ≥ min(in, out) = ${Math.min(fullRank.in, fullRank.out)} for ${shortModuleName(fullRank.name)} (${fullRank.out}×${fullRank.in}): LoRA at this rank is a full-rank update, and a full update is cheaper`,
+        message: `${what} ≥ min(in, out) = ${Math.min(fullRank.in, fullRank.out)} for ${fullRank.short} (${fullRank.out}×${fullRank.in}): LoRA at this rank is a full-rank update, and a full update is cheaper`,
       });
       return;
     }
@@ -304,7 +306,7 @@ class AdapterContext {
       const c = fullUpdateCheaper(cheaper.in, cheaper.out, entry.rank);
       push({
         severity: 'warning', code: 'full-update-cheaper',
-        message: `${what}: a full update of ${shortModuleName(cheaper.name)} (${cheaper.out}×${cheaper.in}) needs ${formatCount(c.fullParameters)} parameters, fewer than LoRA's ${formatCount(c.loraParameters)} (break-even rank ${c.breakEvenRank})`,
+        message: `${what}: a full update of ${cheaper.short} (${cheaper.out}×${cheaper.in}) needs ${formatCount(c.fullParameters)} parameters, fewer than LoRA's ${formatCount(c.loraParameters)} (break-even rank ${c.breakEvenRank})`,
       });
     }
   }
@@ -332,7 +334,7 @@ class AdapterContext {
       const list = untargeted.slice(0, 6).map((m) => `${codeSpan(m.name)} (rank ${m.deltaRank})`).join(', ');
       facts.push(`The analysis found changes in modules this adapter does not target: ${list}${untargeted.length > 6 ? `, and ${untargeted.length - 6} more` : ''}.`);
     }
-    const markdown = hoverMarkdown({ title: 'target_modules', facts, rules: [], link: this.options.link });
+    const markdown = lazyHover(() => ({ title: 'target_modules', facts, rules: [], link: this.options.link }));
     this.hints.inlays.push({ position: this.lines.position(prop.value.end), label, tooltip: markdown });
     this.hints.hovers.push({ range: this.lines.range(prop.keySpan.offset, prop.value.end), markdown });
     if (targeted.length === 0) {
@@ -344,11 +346,46 @@ class AdapterContext {
   }
 }
 
+/** rank_pattern keys already proved to be usable regexes (compiling a thousand per keystroke is too slow). */
+const checkedKeys = new Set<string>();
+const MAX_CHECKED_KEYS = 50_000;
+
+/**
+ * The adapter fields, validated by the adapter reader. rank_pattern keys it already accepted are
+ * not compiled again (their values are still checked), and alpha_pattern is not read: hints do
+ * not use it. Text with comments or trailing commas is taken from the tree.
+ */
+function readFields(text: string, root: JsonObjectNode, file: string): AdapterConfigFields {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    raw = toPlainValue(root) as Record<string, unknown>;
+  }
+  const pattern = raw.rank_pattern;
+  const entries = pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern) ? Object.entries(pattern as Record<string, unknown>) : undefined;
+  const fresh: Record<string, unknown> = {};
+  for (const [key, value] of entries ?? []) if (!checkedKeys.has(key)) fresh[key] = value;
+  const fields = parseAdapterConfig(JSON.stringify({ ...raw, alpha_pattern: null, rank_pattern: entries ? fresh : pattern }), file);
+  if (!entries) return fields;
+  if (checkedKeys.size > MAX_CHECKED_KEYS) checkedKeys.clear();
+  const rankPattern: Record<string, number> = {};
+  for (const [key, value] of entries) {
+    if (key in fresh) checkedKeys.add(key);
+    else if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1 << 24) {
+      throw new FormatError(file, `field 'rank_pattern.${key}' must be a positive whole number`);
+    }
+    rankPattern[key] = value as number;
+  }
+  return { ...fields, rankPattern };
+}
+
 /** "q_proj ×2, v_proj ×2" (counts are modules, usually one per layer); long lists shortened. */
 export function summarizeModules(modules: readonly LinearModule[]): string {
+  if (modules.length === 1) return modules[0]!.short;
   const counts = new Map<string, number>();
   for (const m of modules) {
-    const name = shortModuleName(m.name);
+    const name = m.short;
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   const parts = [...counts].map(([name, n]) => (n === 1 ? name : `${name} ×${n}`));

@@ -7,7 +7,7 @@ import { FormatError } from '../formats/types';
 import { LineTable } from '../formats/python/positions';
 import { fullUpdateCheaper, matrixRankBound, transformerWorstCase } from '../theory';
 import { findProperty, parseJsonDocument, toPlainValue, type JsonNode, type JsonProperty } from './json/jsonDocument';
-import { codeSpan, escapeMarkdown, formatCompact, formatCount, hoverMarkdown } from './markdown';
+import { codeSpan, escapeMarkdown, formatCompact, formatCount, lazyHover, type HoverContent } from './markdown';
 import { architectureThresholds, type ArchitectureThresholds } from './modelThresholds';
 import { emptyHints, type DocumentHints, type PanelLink } from './types';
 
@@ -61,8 +61,8 @@ export function computeConfigJsonHints(text: string, options: ConfigJsonHintOpti
   const D = config?.dims.hiddenSize ?? positiveInt(dimProp);
   if (D === undefined || !dimProp) return hints;
   const arch = config ? architectureThresholds(config) : undefined;
-  const add = (p: JsonProperty, label: string, title: string, facts: string[], rules: Parameters<typeof hoverMarkdown>[0]['rules']) => {
-    const markdown = hoverMarkdown({ title, facts, rules, link: options.link });
+  const add = (p: JsonProperty, label: string, title: string, facts: string[], rules: HoverContent['rules']) => {
+    const markdown = lazyHover(() => ({ title, facts, rules, link: options.link }));
     hints.inlays.push({ position: lines.position(p.value.end), label, tooltip: markdown });
     hints.hovers.push({ range: lines.range(p.keySpan.offset, p.value.end), markdown });
   };

@@ -65,6 +65,12 @@ export interface HoverContent {
   link: PanelLink;
 }
 
+/** A memoised hover: `build` runs the first time the text is needed. */
+export function lazyHover(build: () => HoverContent): () => string {
+  let text: string | undefined;
+  return () => (text ??= hoverMarkdown(build()));
+}
+
 /** Title, facts, then one "Rule" paragraph per rule (text, theorem, guarantee, caveats), then the link. */
 export function hoverMarkdown(content: HoverContent): string {
   const parts = [`**LoRA Lens: ${escapeMarkdown(content.title)}**`, ''];

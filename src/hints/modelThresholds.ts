@@ -18,6 +18,8 @@ export interface LinearModule {
   out: number;
   in: number;
   attention: boolean;
+  /** {@link shortModuleName} of `name`. */
+  short: string;
 }
 
 /** The attention matrices of one block that share a shape. */
@@ -53,11 +55,20 @@ export function shortModuleName(name: string): string {
   return (last === 'dense' || /^\d+$/.test(last)) && parts.length > 1 ? `${parts[parts.length - 2]}.${last}` : last;
 }
 
-/** Every linear map of the model the config describes (embeddings and norms left out). */
-export function linearModules(config: HfConfig): LinearModule[] {
-  return expectedModules(config)
-    .filter((m: ExpectedModule) => LINEAR.has(m.role) && m.shape.length === 2)
-    .map((m) => ({ name: m.name, role: m.role, layer: m.layer, out: m.shape[0]!, in: m.shape[1]!, attention: ATTENTION.has(m.role) }));
+const modulesByConfig = new WeakMap<HfConfig, readonly LinearModule[]>();
+
+/** Every linear map of the model the config describes (embeddings and norms left out); memoised per config object. */
+export function linearModules(config: HfConfig): readonly LinearModule[] {
+  let modules = modulesByConfig.get(config);
+  if (!modules) {
+    modules = expectedModules(config)
+      .filter((m: ExpectedModule) => LINEAR.has(m.role) && m.shape.length === 2)
+      .map((m) => ({
+        name: m.name, role: m.role, layer: m.layer, out: m.shape[0]!, in: m.shape[1]!, attention: ATTENTION.has(m.role), short: shortModuleName(m.name),
+      }));
+    modulesByConfig.set(config, modules);
+  }
+  return modules;
 }
 
 export function architectureThresholds(config: HfConfig, modules: readonly LinearModule[] = linearModules(config)): ArchitectureThresholds {
@@ -66,7 +77,7 @@ export function architectureThresholds(config: HfConfig, modules: readonly Linea
   const firstLayer = attention.filter((m) => m.layer === attention[0]?.layer);
   const groups: AttentionShapeGroup[] = [];
   for (const m of firstLayer) {
-    const short = shortModuleName(m.name);
+    const short = m.short;
     const group = groups.find((g) => g.out === m.out && g.in === m.in);
     if (group) group.names.push(short);
     else {
@@ -82,7 +93,7 @@ export function architectureThresholds(config: HfConfig, modules: readonly Linea
     layers: config.dims.numLayers,
     worstCase: transformerWorstCase(D),
     attentionGroups: groups,
-    attentionNames: firstLayer.map((m) => shortModuleName(m.name)),
+    attentionNames: firstLayer.map((m) => m.short),
     loraParametersPerRank: attention.reduce((s, m) => s + m.in + m.out, 0),
     fullParameters: attention.reduce((s, m) => s + m.in * m.out, 0),
   };

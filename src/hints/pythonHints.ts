@@ -10,7 +10,7 @@ import {
 } from '../formats/python/types';
 import { fnnWorstCaseThreshold, fullUpdateCheaper, matrixRankBound, transformerWorstCase, type RuleInfo } from '../theory';
 import { findTargetDepthDirective, resolveTargetDepth, type TargetDepthDirective } from './directive';
-import { codeSpan, escapeMarkdown, formatCount, hoverMarkdown } from './markdown';
+import { codeSpan, escapeMarkdown, formatCount, lazyHover } from './markdown';
 import { emptyHints, type DocumentHints, type PanelLink } from './types';
 
 export interface PythonHintOptions {
@@ -68,10 +68,11 @@ function isAttentionClass(stack: StackFinding, linears: readonly LinearFinding[]
   return names.length >= 2;
 }
 
-function addLens(ctx: Ctx, stack: StackFinding, title: string, facts: string[], rules: RuleInfo[]): void {
+/** Facts and rules are built only when the hover is shown. */
+function addLens(ctx: Ctx, stack: StackFinding, title: string, facts: () => string[], rules: () => RuleInfo[] = () => []): void {
   const anchor = anchorRange(stack);
-  const markdown = hoverMarkdown({ title: title.replace(/^LoRA Lens: /, ''), facts, rules, link: ctx.options.link });
-  ctx.hints.lenses.push({ range: { start: stack.range.start, end: stack.range.start }, title, tooltip: facts.join(' ') });
+  const markdown = lazyHover(() => ({ title: title.replace(/^LoRA Lens: /, ''), facts: facts(), rules: rules(), link: ctx.options.link }));
+  ctx.hints.lenses.push({ range: { start: stack.range.start, end: stack.range.start }, title, tooltip: 'Open in the LoRA Lens panel (hover the name for the rule and theorem)' });
   ctx.hints.hovers.push({ range: anchor, markdown });
 }
 
@@ -82,9 +83,9 @@ function stackHints(ctx: Ctx, stack: StackFinding): void {
   const what = stack.kind === 'moduleClass' ? `${stack.name ?? 'module'}: ` : '';
   const unknown = isUnresolved(stack.depth) ? stack.depth.unresolved || stack.depth.reason : unresolvedText(stack.widths);
   if (unknown !== undefined) {
-    addLens(ctx, stack, `LoRA Lens: ${what}${linears.length} Linear layers, sizes not known from the source (${unknown})`, [
+    addLens(ctx, stack, `LoRA Lens: ${what}${linears.length} Linear layers, sizes not known from the source (${unknown})`, () => [
       `LoRA Lens reads widths and depths from literals and module-level constants only; ${codeSpan(unknown)} is not one.`,
-    ], []);
+    ]);
     return;
   }
   const widths = stack.widths as number[];
@@ -92,69 +93,68 @@ function stackHints(ctx: Ctx, stack: StackFinding): void {
   const D = widths[0]!;
   if (!widths.every((w) => w === D)) {
     const bound = Math.min(...widths);
-    addLens(ctx, stack, `LoRA Lens: ${what}${L} Linear layers ${widths.join('→')}: widths differ, FNN threshold needs equal widths; any layer's update has rank ≤ ${bound}`, [
+    addLens(ctx, stack, `LoRA Lens: ${what}${L} Linear layers ${widths.join('→')}: widths differ, FNN threshold needs equal widths; any layer's update has rank ≤ ${bound}`, () => [
       `Widths ${widths.join(' → ')}: the FNN theorem assumes every layer has the same width D, so it does not apply.`,
       `Per matrix, any update has rank ≤ min(in, out) (at most ${Math.max(...widths.slice(1).map((w, i) => Math.min(w, widths[i]!)))} here).`,
-    ], [matrixRankBound(widths[0]!, widths[1]!)]);
+    ], () => [matrixRankBound(widths[0]!, widths[1]!)]);
     return;
   }
   const target = resolveTargetDepth(L, ctx.directive, ctx.options.targetDepthSetting);
   const order = stack.kind === 'sequential' ? '' : ' (assuming layers run in the order they are listed)';
   if (target.Lbar > L) {
-    addLens(ctx, stack, `LoRA Lens: ${what}FNN depth ${L} width ${D}: target depth ${target.Lbar} is deeper than the model (needs L̄ ≤ L; ${target.explanation})`, [
+    addLens(ctx, stack, `LoRA Lens: ${what}FNN depth ${L} width ${D}: target depth ${target.Lbar} is deeper than the model (needs L̄ ≤ L; ${target.explanation})`, () => [
       `The theorem covers targets no deeper than the frozen model (L̄ ≤ L = ${L}); ${escapeMarkdown(target.explanation)}.`,
-    ], []);
+    ]);
     return;
   }
   const t = fnnWorstCaseThreshold(D, L, target.Lbar);
   const title = `LoRA Lens: ${what}FNN depth ${L} width ${D} → target depth ${target.Lbar} needs rank ≥ ${t.requiredRank} (${t.guarantee}) · ${target.explanation}`;
   const directiveNote = ctx.directive?.error ? [`The \`# lora-lens: target-depth\` directive is ignored: ${escapeMarkdown(ctx.directive.error)}.`] : [];
-  addLens(ctx, stack, title, [
+  addLens(ctx, stack, title, () => [
     `Frozen ReLU network of depth L = ${L} and width D = ${D}${order}; target depth ${escapeMarkdown(target.explanation)}.`,
     `Depth ratio M = ⌊L/L̄⌋ = ${t.depthRatio}, uniform partition ${t.partition.map((b) => `[${b.join(' ')}]`).join(' ')}: LoRA rank **⌈D/M⌉ = ${t.requiredRank}** on every layer represents any target of depth ${target.Lbar} exactly.`,
     `LoRA parameters at that rank: ${formatCount(2 * D * t.requiredRank * L)} (2·D·R·L), plus ${formatCount(L * D)} tunable biases.`,
     'Set the target depth with a `# lora-lens: target-depth=N` comment or the setting `loraLens.targetDepth`.',
     ...directiveNote,
-  ], [t]);
+  ], () => [t]);
 }
 
 function attentionStackHints(ctx: Ctx, stack: StackFinding, linears: readonly LinearFinding[]): void {
   const names = linears.map((l) => l.modulePath ?? '?');
   const unknown = unresolvedText(linears.flatMap((l) => [l.inFeatures, l.outFeatures]));
   if (unknown !== undefined) {
-    addLens(ctx, stack, `LoRA Lens: ${stack.name ?? 'attention'}: attention ${names.join(', ')}, sizes not known from the source (${unknown})`, [
+    addLens(ctx, stack, `LoRA Lens: ${stack.name ?? 'attention'}: attention ${names.join(', ')}, sizes not known from the source (${unknown})`, () => [
       `LoRA Lens reads widths from literals and module-level constants only; ${codeSpan(unknown)} is not one.`,
-    ], []);
+    ]);
     return;
   }
   const q = linears.find((l) => /q(?:_proj)?$|query$/.test(l.modulePath ?? '')) ?? linears[0]!;
   const D = q.inFeatures as number;
   const worst = transformerWorstCase(D);
   const shapes = [...new Set(linears.map((l) => `${l.outFeatures as number}×${l.inFeatures as number}`))].join(', ');
-  addLens(ctx, stack, `LoRA Lens: ${stack.name ?? 'attention'}: attention D = ${D} (${names.join(', ')}) → rank ⌈D/2⌉ = ${worst.requiredRank} always suffices (${worst.guarantee})`, [
+  addLens(ctx, stack, `LoRA Lens: ${stack.name ?? 'attention'}: attention D = ${D} (${names.join(', ')}) → rank ⌈D/2⌉ = ${worst.requiredRank} always suffices (${worst.guarantee})`, () => [
     `Attention projections ${names.map((n) => `${codeSpan(n)}`).join(', ')} (${shapes}, out×in) with embedding size D = ${D}.`,
     `LoRA rank **⌈D/2⌉ = ${worst.requiredRank}** on every attention matrix suffices for any target of the same size.`,
-  ], [worst]);
+  ], () => [worst]);
 }
 
 function loraConfigHints(ctx: Ctx, call: LoraConfigFinding, findings: PythonFindings): void {
   const r = call.r;
   const tm = call.targetModules;
   const targets = tm && !isUnresolved(tm.value) ? tm.value : undefined;
-  const targeted = targets === undefined || targets === null ? [] : findings.linears.filter((l) => l.modulePath !== undefined &&
-    isTargetModule({ targetModules: targets, layersToTransform: null }, l.modulePath.replace(/\.\*$/, '')));
+  const targeted = targets === undefined || targets === null ? [] : targetedLinears(findings.linears, targets);
   const rank = r && !isUnresolved(r.value) ? r.value : r ? undefined : 8; // PEFT's default r is 8
   const names = [...new Set(targeted.map((l) => l.modulePath!))];
 
   if (tm) {
     const label = targets === undefined ? '→ not resolved from the source' : targeted.length === 0 ? '→ no nn.Linear of this file' : `→ ${targeted.length} nn.Linear in this file (${names.join(', ')})`;
-    const markdown = hoverMarkdown({
+    const markdown = lazyHover(() => ({
       title: 'target_modules',
       facts: [targeted.length === 0
         ? 'No `nn.Linear` assigned in this file has a module path that these names select (they may be in another file or library).'
         : `Selects ${targeted.length} \`nn.Linear\` layers of this file: ${names.map((n) => `${codeSpan(n)}`).join(', ')}.`],
       rules: [], link: ctx.options.link,
-    });
+    }));
     ctx.hints.inlays.push({ position: tm.range.end, label, tooltip: markdown });
   }
   if (!r) return;
@@ -193,7 +193,26 @@ function loraConfigHints(ctx: Ctx, call: LoraConfigFinding, findings: PythonFind
     if (sized.some((l) => ATTENTION_NAME.test(l.modulePath ?? ''))) rules.push(transformerWorstCase(first.inFeatures as number));
     rules.push(matrixRankBound(first.inFeatures as number, first.outFeatures as number), cmp);
   }
-  const markdown = hoverMarkdown({ title: `LoraConfig r = ${rank}`, facts, rules, link: ctx.options.link });
+  const markdown = lazyHover(() => ({ title: `LoraConfig r = ${rank}`, facts, rules, link: ctx.options.link }));
   ctx.hints.inlays.push({ position: r.range.end, label, tooltip: markdown });
   ctx.hints.hovers.push({ range: r.range, markdown });
+}
+
+/** Linears whose module path `target_modules` selects (PEFT's rule; `layers.*` templates count once). */
+function targetedLinears(linears: readonly LinearFinding[], targets: readonly string[] | string): LinearFinding[] {
+  if (typeof targets === 'string') {
+    return linears.filter((l) => l.modulePath !== undefined && isTargetModule({ targetModules: targets, layersToTransform: null }, stripTemplate(l.modulePath)));
+  }
+  const wanted = new Set(targets);
+  return linears.filter((l) => {
+    if (l.modulePath === undefined) return false;
+    const path = stripTemplate(l.modulePath);
+    if (wanted.has(path)) return true;
+    for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) if (wanted.has(path.slice(dot + 1))) return true;
+    return false;
+  });
+}
+
+function stripTemplate(modulePath: string): string {
+  return modulePath.endsWith('.*') ? modulePath.slice(0, -2) : modulePath;
 }

@@ -1,23 +1,28 @@
 /**
  * PEFT's `get_pattern_key` for many module names at once. `matchPatternKey` (src/formats/adapter)
- * tests every key as a regex for every name: fine for a handful of keys, too slow for the
- * thousand-entry rank_pattern an analysis can write (hints must stay under a few ms). Here keys
- * without regex syntax are looked up by the name's dot-suffixes in a map; only real regex keys are
- * tested, and only those that come before the best literal hit. Same answer, same order rule.
+ * tests every key as a regex for every name: fine for a handful of keys, far too slow for the
+ * thousand-entry rank_pattern an analysis writes (hints must stay within a few ms per keystroke).
+ *
+ * Here keys are looked up by the name's dot-suffixes in a map; only keys with real regex syntax
+ * are tested as regexes (compiled once), and only those before the best map hit. One deliberate
+ * simplification: a key whose only regex character is `.` (a plain module path such as
+ * `model.layers.0.self_attn.q_proj`) is matched literally. PEFT reads that `.` as "any character",
+ * which differs only for a name with another character exactly where the key has a dot; PyTorch
+ * module paths use `.` as their separator, so such names do not occur in practice.
  */
-import { matchPatternKey } from '../formats/adapter';
 
-const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|]/;
+/** Regex syntax other than `.`. */
+const REGEX_SYNTAX = /[\\^$*+?()[\]{}|]/;
 
 export class PatternKeyLookup {
   /** Literal key → its index in file order (first occurrence). */
   private readonly literal = new Map<string, number>();
-  /** Keys with regex syntax, with their indices, in file order. */
-  private readonly regexKeys: { key: string; index: number }[] = [];
+  /** Keys with regex syntax, compiled PEFT-style, in file order. */
+  private readonly regexKeys: { key: string; index: number; re: RegExp | undefined }[] = [];
 
   constructor(private readonly keys: readonly string[]) {
     keys.forEach((key, index) => {
-      if (REGEX_SYNTAX.test(key)) this.regexKeys.push({ key, index });
+      if (REGEX_SYNTAX.test(key)) this.regexKeys.push({ key, index, re: compile(key) });
       else if (!this.literal.has(key)) this.literal.set(key, index);
     });
   }
@@ -25,17 +30,25 @@ export class PatternKeyLookup {
   /** The first key (in file order) matching `moduleName` fully or as a dot-separated suffix. */
   keyFor(moduleName: string): string | undefined {
     let best = Infinity;
-    // Literal keys match exactly the name or one of its suffixes after a dot.
     const whole = this.literal.get(moduleName);
     if (whole !== undefined) best = whole;
     for (let dot = moduleName.indexOf('.'); dot >= 0; dot = moduleName.indexOf('.', dot + 1)) {
       const hit = this.literal.get(moduleName.slice(dot + 1));
       if (hit !== undefined && hit < best) best = hit;
     }
-    for (const { key, index } of this.regexKeys) {
+    for (const { key, index, re } of this.regexKeys) {
       if (index >= best) break;
-      if (matchPatternKey([key], moduleName) !== undefined) return key;
+      if (key === moduleName || re?.test(moduleName)) return key;
     }
     return best === Infinity ? undefined : this.keys[best];
+  }
+}
+
+/** PEFT: `re.match(rf"(.*\.)?({key})$", name)`; undefined for a key that is not a valid regex. */
+function compile(key: string): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:.*\\.)?(?:${key})$`);
+  } catch {
+    return undefined;
   }
 }

@@ -11,8 +11,8 @@ export type { SourcePosition, SourceRange };
 export interface InlayHintSpec {
   position: SourcePosition;
   label: string;
-  /** Markdown (may contain the panel's command link). */
-  tooltip: string;
+  /** Markdown (may contain the panel's command link), built on first use: most are never shown. */
+  tooltip: () => string;
 }
 
 /** A line of text above `range` (CodeLens); clicking it opens the panel. */
@@ -26,7 +26,8 @@ export interface CodeLensSpec {
 /** Markdown shown when hovering anywhere inside `range`. */
 export interface HoverSpec {
   range: SourceRange;
-  markdown: string;
+  /** Built on first use (memoised): a file may have a thousand hovers and show one. */
+  markdown: () => string;
 }
 
 /** One edit of the document text: replace `[offset, offset + length)` by `newText`. */

@@ -11,6 +11,7 @@ import { KeyedDebouncer } from '../../hints/debounce';
 import { computePythonHints } from '../../hints/pythonHints';
 import { emptyHints, type DocumentHints, type PanelLink } from '../../hints/types';
 import { readSettings } from '../settings';
+import { outputChannel } from '../ui/output';
 import { analysisStore } from './analysisStore';
 import { BaseModelCache } from './baseModelCache';
 import { toDiagnostic } from './convert';
@@ -37,6 +38,7 @@ export class HintsService implements vscode.Disposable {
   private readonly bases = new BaseModelCache();
   private readonly parsers: PythonParsers;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly reported = new Set<string>();
   /** Bumped when anything besides the text changes what hints say. */
   private generation = 0;
 
@@ -74,7 +76,10 @@ export class HintsService implements vscode.Disposable {
     const key = doc.uri.toString();
     const cached = this.cache.get(key);
     if (cached && cached.version === doc.version && cached.generation === this.generation) return cached.hints;
-    const hints = this.compute(doc).catch(() => emptyHints());
+    const hints = this.compute(doc).catch((error: unknown) => {
+      this.reportOnce(error);
+      return emptyHints();
+    });
     this.cache.set(key, { version: doc.version, generation: this.generation, hints });
     return hints;
   }
@@ -103,6 +108,14 @@ export class HintsService implements vscode.Disposable {
         return computeAdapterHints(doc.getText(), { file: doc.fileName, link, base, analysis });
       }
     }
+  }
+
+  /** Hints fail quietly in the editor; the reason goes to the output channel, once per message. */
+  private reportOnce(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    outputChannel().appendLine(`Inline hints unavailable: ${message}`);
   }
 
   /** Recomputes and publishes the document's diagnostics. */

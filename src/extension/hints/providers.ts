@@ -1,11 +1,14 @@
 /** Inlay hints, CodeLens, hovers and the rank_pattern quick fix, all served from HintsService. */
 import * as vscode from 'vscode';
 import { PANEL_COMMAND } from '../../hints/markdown';
+import type { InlayHintSpec } from '../../hints/types';
 import type { HintsService } from './hintsService';
 import { DIAGNOSTIC_SOURCE, toPosition, toRange, trustedMarkdown } from './convert';
 
 export class HintInlayProvider implements vscode.InlayHintsProvider {
   readonly onDidChangeInlayHints: vscode.Event<void>;
+  /** Tooltips are built in resolveInlayHint, only for the hint the user points at. */
+  private readonly specs = new WeakMap<vscode.InlayHint, InlayHintSpec>();
   constructor(private readonly service: HintsService) {
     this.onDidChangeInlayHints = service.onDidChange;
   }
@@ -17,9 +20,15 @@ export class HintInlayProvider implements vscode.InlayHintsProvider {
       .map((h) => {
         const hint = new vscode.InlayHint(toPosition(h.position), h.label);
         hint.paddingLeft = true;
-        hint.tooltip = trustedMarkdown(h.tooltip);
+        this.specs.set(hint, h);
         return hint;
       });
+  }
+
+  resolveInlayHint(hint: vscode.InlayHint): vscode.InlayHint {
+    const spec = this.specs.get(hint);
+    if (spec) hint.tooltip = trustedMarkdown(spec.tooltip());
+    return hint;
   }
 }
 
@@ -43,7 +52,7 @@ export class HintHoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const hints = await this.service.hintsFor(doc);
     const hit = hints.hovers.find((h) => toRange(h.range).contains(position));
-    return hit ? new vscode.Hover(trustedMarkdown(hit.markdown), toRange(hit.range)) : undefined;
+    return hit ? new vscode.Hover(trustedMarkdown(hit.markdown()), toRange(hit.range)) : undefined;
   }
 }
 

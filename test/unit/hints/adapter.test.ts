@@ -55,8 +55,8 @@ describe('adapter_config.json hints', () => {
     assert.deepEqual(hints.diagnostics, []);
     const rHover = hints.hovers.find((h) => h.range.start.line === 13)!;
     assert.deepEqual(rHover.range, { start: { line: 13, character: 2 }, end: { line: 13, character: 8 } });
-    assert.match(rHover.markdown, /Transformer theorem/);
-    assert.match(rHover.markdown, /command:loraLens\.analyzeModel\?/);
+    assert.match(rHover.markdown(), /Transformer theorem/);
+    assert.match(rHover.markdown(), /command:loraLens\.analyzeModel\?/);
   });
 
   it('with an analysis in the store: the data-driven requirement, diagnostics and a quick fix that writes its rank_pattern', () => {
@@ -78,7 +78,7 @@ describe('adapter_config.json hints', () => {
     assert.deepEqual(after.rank_pattern, plantedAnalysis.rankPattern);
     assert.deepEqual({ ...after, rank_pattern: original.rank_pattern }, original);
     // The modules the fine-tune changed but the adapter does not target are named in the hover.
-    assert.match(hints.hovers.at(-1)!.markdown, /does not target: `model\.layers\.0\.self_attn\.o_proj` \(rank 3\), `model\.layers\.1\.mlp\.down_proj` \(rank 1\)/);
+    assert.match(hints.hovers.at(-1)!.markdown(), /does not target: `model\.layers\.0\.self_attn\.o_proj` \(rank 3\), `model\.layers\.1\.mlp\.down_proj` \(rank 1\)/);
     // After the fix the file agrees with the analysis: no more fix offered.
     const fixed = computeAdapterHints(applyTextEdit(text, fix.edit), { file: adapterFile, link, base, analysis });
     assert.ok(fixed.diagnostics.every((d) => d.fix === undefined));

@@ -20,14 +20,14 @@ describe('config.json hints', () => {
 
   it('hovers cover key and value, explain the rule, name the theorem and link to the panel', () => {
     assert.deepEqual(hints.hovers[0]!.range, { start: { line: 8, character: 2 }, end: { line: 8, character: 21 } });
-    const md = hints.hovers[0]!.markdown;
+    const md = hints.hovers[0]!.markdown();
     assert.match(md, /⌈D\/2⌉ = 2048/);
     assert.match(md, /\*Theorem:\* Zeng & Lee, \*The Expressive Power of Low-Rank Adaptation\* \(ICLR 2024\), Transformer theorem/);
     assert.match(md, /\*Guarantee:\* exact \(sufficient\)/);
     assert.match(md, /simplified Transformer/);
     assert.ok(md.includes(`(command:loraLens.analyzeModel?${encodeURIComponent(link.argsJson)})`));
-    assert.match(hints.hovers[2]!.markdown, /At r = 8: 8,388,608/);
-    assert.match(hints.hovers[2]!.markdown, /A full update of the same matrices: 2,147,483,648 parameters/);
+    assert.match(hints.hovers[2]!.markdown(), /At r = 8: 8,388,608/);
+    assert.match(hints.hovers[2]!.markdown(), /A full update of the same matrices: 2,147,483,648 parameters/);
   });
 
   it('grouped-query attention: k/v get their own shape and break-even rank', () => {
@@ -47,7 +47,7 @@ describe('config.json hints', () => {
   it('an unsupported model_type still gets ⌈D/2⌉ and says why shapes are missing; other config.json files get nothing', () => {
     const other = computeConfigJsonHints('{"model_type": "mamba", "hidden_size": 768}', { file: 'config.json', link });
     assert.deepEqual(other.inlays.map((h) => h.label), ['rank ⌈D/2⌉ = 384 always suffices (exact)']);
-    assert.match(other.hovers[0]!.markdown, /unsupported model\\_type/);
+    assert.match(other.hovers[0]!.markdown(), /unsupported model\\_type/);
     assert.deepEqual(computeConfigJsonHints('{"compilerOptions": {}}', { file: 'config.json', link }).inlays, []);
     assert.deepEqual(computeConfigJsonHints('{"hidden_size": ', { file: 'config.json', link }).inlays, []);
     assert.equal(isHfConfigFileName('/a/b/config.json'), true);

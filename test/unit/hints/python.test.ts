@@ -23,9 +23,9 @@ describe('Python hints (examples/python/mlp_lora.py)', () => {
     ]);
     const hover = hints.hovers[0]!;
     assert.deepEqual(hover.range, { start: { line: 14, character: 0 }, end: { line: 14, character: 6 } }); // `frozen`
-    assert.match(hover.markdown, /uniform partition \[1 2\] \[3 4\]/);
-    assert.match(hover.markdown, /FNN exact-representation theorem/);
-    assert.match(hover.markdown, /command:loraLens\.analyzeModel/);
+    assert.match(hover.markdown(), /uniform partition \[1 2\] \[3 4\]/);
+    assert.match(hover.markdown(), /FNN exact-representation theorem/);
+    assert.match(hover.markdown(), /command:loraLens\.analyzeModel/);
   });
 
   it('inlay hints after r=8 and target_modules= of LoraConfig(...)', () => {
