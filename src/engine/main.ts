@@ -60,9 +60,12 @@ function runJob<T>(message: ToWorker, onMessage: (m: FromWorker) => T | undefine
     const listener = (m: FromWorker): void => {
       if (m.id !== message.id) return;
       if (m.type === 'backend') {
-        state.backend = m.backend;
+        // A failed load (backend null) only reports what was tried; the last loaded backend stays.
+        if (m.backend) {
+          state.backend = m.backend;
+          lastTensorBytes = m.tensorBytes;
+        }
         state.attempts = m.attempts;
-        lastTensorBytes = m.tensorBytes;
       }
       try {
         const value = onMessage(m);
@@ -96,7 +99,7 @@ function main(): void {
       const preference: BackendPreference = params.backend ?? 'auto';
       await runJob({ type: 'load', id: nextId++, preference }, (m) => {
         if (m.type === 'error') throw new ResponseError(INPUT_ERROR, m.message);
-        return m.type === 'backend' ? true : undefined;
+        return m.type === 'backend' && m.backend ? true : undefined;
       });
     }
     return engineStatus(state);

@@ -90,6 +90,7 @@ async function writePair(dir: string): Promise<Record<string, number>> {
 
 interface ChildResult {
   seconds: number;
+  cpuSeconds: number;
   maxRssBytes: number;
   spectra: number;
   report: Pick<Report, 'backend' | 'estimatedMemoryBytes'> & { ranks: Record<string, number>; headLowerBound: number; heads: number };
@@ -106,13 +107,15 @@ function analyseInChild(base: string, target: string, backend: BackendPreference
 
 async function childMain(base: string, target: string, backend: BackendPreference): Promise<void> {
   const started = performance.now();
-  let spectra = 0;
-  const report = await analyze({ base, target, backend }, { backend: () => loadBackend(backend), onProgress: () => spectra++ });
+  const cpu = process.cpuUsage();
+  const report = await analyze({ base, target, backend }, { backend: () => loadBackend(backend) });
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   const t = report.transformer!;
   const ranks = Object.fromEntries(t.modules.filter((m) => m.deltaRank > 0).map((m) => [m.name, m.deltaRank]));
   const result: ChildResult = {
     seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     spectra: t.modules.filter((m) => m.singularValues.length > 0).length,
     report: { backend: report.backend, estimatedMemoryBytes: report.estimatedMemoryBytes, ranks, headLowerBound: t.headLowerBound, heads: t.heads.length },
@@ -161,15 +164,17 @@ export async function runAnalysisBench(log: (line: string) => void, backend: Bac
     log(`generated the 1024×8 Llama pair (${Object.keys(planted).length} planted deltas) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const r = await analyseInChild(path.join(dir, 'base'), path.join(dir, 'target'), backend);
     const exact = Object.keys(planted).length === Object.keys(r.report.ranks).length && Object.entries(planted).every(([k, v]) => r.report.ranks[k] === v);
-    log(`transformer pair 1024×8: ${r.seconds.toFixed(1)} s on ${r.report.backend?.name} ${r.report.backend?.version}, ${r.spectra} delta spectra, ${r.report.heads} head gaps (max ⌈G/2⌉ ${r.report.headLowerBound}), planted ranks ${exact ? 'all exact' : 'MISMATCH'}`);
+    log(`transformer pair 1024×8: ${r.seconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU (load ${os.loadavg()[0]!.toFixed(1)}) on ${r.report.backend?.name} ${r.report.backend?.version}, ${r.spectra} delta spectra, ${r.report.heads} head gaps (max ⌈G/2⌉ ${r.report.headLowerBound}), planted ranks ${exact ? 'all exact' : 'MISMATCH'}`);
     log(`  peak RSS ${(r.maxRssBytes / 2 ** 30).toFixed(2)} GB (target < 2 GB: ${r.maxRssBytes < 2 * 2 ** 30 ? 'met' : 'MISSED'}), estimate ${(r.report.estimatedMemoryBytes / 2 ** 20).toFixed(0)} MB`);
     const b = await loadBackend(backend);
     for (const close of [false, true]) {
       const files = await writeMlpPair(dir, close);
       t0 = performance.now();
+      const cpu = process.cpuUsage();
       const report = await analyze({ base: files.frozen, target: files.target }, { backend: b });
+      const used = process.cpuUsage(cpu);
       const f = report.fnn!;
-      log(`optimal partition, 12 frozen / 4 target, width 256, ${close ? 'target planted near [1 2] [3…7] [8 9] [10 11 12]' : 'random target'}: ${((performance.now() - t0) / 1000).toFixed(1)} s (whole FNN analysis)`);
+      log(`optimal partition, 12 frozen / 4 target, width 256, ${close ? 'target planted near [1 2] [3…7] [8 9] [10 11 12]' : 'random target'}: ${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU (whole FNN analysis incl. non-singularity check)`);
       log(`  uniform ${f.uniform.partition.map((p) => `[${p.join(' ')}]`).join(' ')} → R ${f.uniform.requiredRank}; optimal ${f.best.partition.map((p) => `[${p.join(' ')}]`).join(' ')} → R ${f.best.requiredRank}; spectra computed ${f.spectraComputed} of ${f.best.candidateBlocks} candidate blocks (search asked ${f.best.oracleCalls})`);
     }
   } finally {

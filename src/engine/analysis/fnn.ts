@@ -252,15 +252,15 @@ async function checkNonSingularity(inp: NonSingularityInput): Promise<FnnReport[
         if (block.length < 2) continue;
         const s = block[0]!;
         const e = block[block.length - 1]!;
+        const labels = Array.from({ length: block.length - 1 }, (_, j) => ({ r: R * (j + 1), label: `${productLabel(s, e)} + LR_${R * (j + 1)}(E_${b + 1})` }))
+          .filter(({ label }) => !seen.has(label));
+        if (labels.length === 0) continue;
         const P = inp.productOf(s, e);
         const E = new Float64Array(D * D);
         for (let k = 0; k < E.length; k++) E[k] = (inp.Wbar[b]!.data[k] as number) - (P.data[k] as number);
         await yieldToEventLoop();
         const svd = jacobiSvd({ data: E, rows: D, cols: D }, 60, () => throwIfCancelled(ctx.signal));
-        for (let j = 1; j < block.length; j++) {
-          const r = R * j;
-          const label = `${productLabel(s, e)} + LR_${r}(E_${b + 1})`;
-          if (seen.has(label)) continue;
+        for (const { r, label } of labels) {
           seen.add(label);
           const lr = lowRankApproximation(svd, r);
           const M = new Float64Array(D * D);

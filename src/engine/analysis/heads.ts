@@ -32,28 +32,50 @@ function sameData(a: Mat, b: Mat): boolean {
   return true;
 }
 
-function difference(a: Mat, b: Mat): Mat & { data: Float64Array } {
+function difference(a: Mat, b: Mat): { m: Mat & { data: Float64Array }; zero: boolean } {
   const out = new Float64Array(a.data.length);
-  for (let k = 0; k < out.length; k++) out[k] = (a.data[k] as number) - (b.data[k] as number);
-  return { data: out, rows: a.rows, cols: a.cols };
+  let zero = true;
+  for (let k = 0; k < out.length; k++) {
+    const d = (a.data[k] as number) - (b.data[k] as number);
+    out[k] = d;
+    if (d !== 0) zero = false;
+  }
+  return { m: { data: out, rows: a.rows, cols: a.cols }, zero };
+}
+
+/** One head's slice of a matrix in both models, with ‖·‖₂ estimates (computed once, shared by heads). */
+interface Slice {
+  bar: Mat;
+  base: Mat;
+  same: boolean;
+  /** [‖bar‖₂, ‖base‖₂], estimated on first use. */
+  norms: () => [number, number];
+}
+
+function slice(bar: Mat, base: Mat): Slice {
+  let norms: [number, number] | undefined;
+  const s: Slice = { bar, base, same: sameData(bar, base), norms: () => (norms ??= [spectralNormEstimate(s.bar), spectralNormEstimate(s.base)]) };
+  return s;
 }
 
 /**
  * Rank of `leftBar·rightBar − left·right` (D×D products of D×k and k×D factors), computed as
- * `[leftBar, ΔL] · [ΔR; right]`. Tolerance scale: ‖leftBar‖₂‖rightBar‖₂ + ‖left‖₂‖right‖₂ (estimates).
+ * `[leftBar, ΔL] · [ΔR; right]` (just `leftBar·ΔR` or `ΔL·right` when one factor is unchanged).
+ * Tolerance scale: ‖leftBar‖₂‖rightBar‖₂ + ‖left‖₂‖right‖₂ (power-iteration estimates).
  */
-async function gapRank(
-  leftBar: Mat, left: Mat, rightBar: Mat, right: Mat, dtype: string, policy: ToleranceInfo, ctx: AnalysisContext,
-): Promise<{ gap: number; tolerance: number }> {
-  const dL = difference(leftBar, left);
-  const dR = difference(rightBar, right);
-  const L = transpose(stackRows(transpose(leftBar), transpose(dL))); // [leftBar, ΔL], D × 2k
-  const R = stackRows(dR, right); // [ΔR; right], 2k × D
-  const core = productCore(L, R);
+async function gapRank(left: Slice, right: Slice, dtype: string, policy: ToleranceInfo, ctx: AnalysisContext): Promise<{ gap: number; tolerance: number }> {
+  if (left.same && right.same) return { gap: 0, tolerance: 0 };
+  const dL = difference(left.bar, left.base);
+  const dR = difference(right.bar, right.base);
+  let core: Mat;
+  if (dL.zero) core = productCore(left.bar, dR.m);
+  else if (dR.zero) core = productCore(dL.m, right.base);
+  else core = productCore(transpose(stackRows(transpose(left.bar), transpose(dL.m))), stackRows(dR.m, right.base));
   const sigma = await spectrum(core, ctx);
-  const scale =
-    spectralNormEstimate(leftBar) * spectralNormEstimate(rightBar) + spectralNormEstimate(left) * spectralNormEstimate(right);
-  const { rank, tolerance } = decideRank(sigma, { m: L.rows, n: R.cols, dtype, scale }, policy);
+  const [lBar, lBase] = left.norms();
+  const [rBar, rBase] = right.norms();
+  const scale = lBar * rBar + lBase * rBase;
+  const { rank, tolerance } = decideRank(sigma, { m: left.bar.rows, n: right.bar.cols, dtype, scale }, policy);
   return { gap: rank, tolerance };
 }
 
@@ -63,25 +85,18 @@ export async function headGaps(
 ): Promise<HeadGapReport[]> {
   const { numHeads: H, numKeyValueHeads: Hkv, headDim: dh } = dims;
   const out: HeadGapReport[] = [];
-  const rows = (m: Mat, head: number): Mat => rowSlice(m, head * dh, (head + 1) * dh);
-  const cols = (m: Mat, head: number): Mat => colSlice(m, head * dh, (head + 1) * dh);
+  const rows = (p: PairedMatrix, head: number): Slice => slice(rowSlice(p.target, head * dh, (head + 1) * dh), rowSlice(p.base, head * dh, (head + 1) * dh));
+  const cols = (p: PairedMatrix, head: number): Slice => slice(colSlice(p.target, head * dh, (head + 1) * dh), colSlice(p.base, head * dh, (head + 1) * dh));
+  // Scores: left factor W_K^gᵀ (D × dh), right factor W_Q^h (dh × D). Values: W_O^h (D × dh), W_V^g (dh × D).
+  const kT = Array.from({ length: Hkv }, (_, g) => {
+    const s = rows(att.k, g);
+    return slice(transpose(s.bar), transpose(s.base));
+  });
+  const v = Array.from({ length: Hkv }, (_, g) => rows(att.v, g));
   for (let h = 0; h < H; h++) {
     const g = kvHeadOfQueryHead(h, H, Hkv);
-    const qBar = rows(att.q.target, h);
-    const q = rows(att.q.base, h);
-    const kBar = rows(att.k.target, g);
-    const k = rows(att.k.base, g);
-    // Scores: W_K^gᵀ W_Q^h, left factor W_K^gᵀ (D × dh), right factor W_Q^h (dh × D).
-    const qk = sameData(qBar, q) && sameData(kBar, k)
-      ? { gap: 0, tolerance: 0 }
-      : await gapRank(transpose(kBar), transpose(k), qBar, q, dtype, policy, ctx);
-    const oBar = cols(att.o.target, h);
-    const o = cols(att.o.base, h);
-    const vBar = rows(att.v.target, g);
-    const v = rows(att.v.base, g);
-    const ov = sameData(oBar, o) && sameData(vBar, v)
-      ? { gap: 0, tolerance: 0 }
-      : await gapRank(oBar, o, vBar, v, dtype, policy, ctx);
+    const qk = await gapRank(kT[g]!, rows(att.q, h), dtype, policy, ctx);
+    const ov = await gapRank(cols(att.o, h), v[g]!, dtype, policy, ctx);
     for (const [product, r] of [['qk', qk], ['ov', ov]] as const) {
       const rule = perHeadRequiredRank(r.gap, dims.usesRope);
       out.push({ layer, head: h, kvHead: g, product, gap: r.gap, requiredRank: rule.requiredRank, caveats: rule.caveats ?? [] });
