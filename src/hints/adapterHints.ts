@@ -329,7 +329,8 @@ class AdapterContext {
       ? 'No linear module of the base model matches `target_modules` (PEFT would refuse this adapter).'
       : `\`target_modules\` selects ${targeted.length} linear modules of the base model: ${escapeMarkdown(summarizeModules(targeted))}.`];
     if (targeted.length > 0) facts.push(`At the configured ranks LoRA trains ${formatCount(lora)} parameters; a full update of the same matrices would train ${formatCount(full)}.`);
-    const untargeted = (this.options.analysis?.modules ?? []).filter((m) => m.deltaRank > 0 && !targeted.some((t) => t.name === m.name));
+    const targetedNames = new Set(targeted.map((t) => t.name));
+    const untargeted = (this.options.analysis?.modules ?? []).filter((m) => m.deltaRank > 0 && !targetedNames.has(m.name));
     if (untargeted.length > 0) {
       const list = untargeted.slice(0, 6).map((m) => `${codeSpan(m.name)} (rank ${m.deltaRank})`).join(', ');
       facts.push(`The analysis found changes in modules this adapter does not target: ${list}${untargeted.length > 6 ? `, and ${untargeted.length - 6} more` : ''}.`);
