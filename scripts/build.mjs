@@ -29,6 +29,9 @@ const builds = nodeTargets.map((t) => ({
   target: 'node20',
   format: 'cjs',
   external: nodeExternals,
+  // web-tree-sitter's ESM build finds its .wasm through import.meta.url, which a CJS bundle lacks:
+  // bundle its CommonJS build instead.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 }));
 
 if (existsSync('webview/main.ts')) {
