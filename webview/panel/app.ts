@@ -192,7 +192,11 @@ export class PanelApp {
   private drawFigures(): void {
     const row = this.rows.find((r) => r.id === this.state.selected);
     this.selectedTitle.replaceChildren(h('span', { class: 'muted' }, row ? (row.source === 'block' ? 'Block: ' : 'Selected: ') : 'Nothing selected'), row ? h('span', { class: 'module' }, row.name) : '');
-    const width = (this.figuresHost.clientWidth || this.root.clientWidth || 900) / (this.figuresHost.clientWidth > 1100 ? 3 : this.figuresHost.clientWidth > 700 ? 2 : 1) - 16;
+    // Same column count as the CSS grid (auto-fit, minmax(300px, 1fr), 14px gap), so the SVG is drawn
+    // at the size it is shown and its text is not scaled down.
+    const total = this.figuresHost.clientWidth || this.root.clientWidth || 900;
+    const columns = Math.max(1, Math.floor((total + 14) / (300 + 14)));
+    const width = (total - 14 * (columns - 1)) / columns - 22;
     this.figureCount = renderFigures(this.figuresHost, {
       row, rows: this.rows, metrics: this.metrics, budget: this.state.budget, paramsMode: this.paramsMode, width,
     });

@@ -44,7 +44,11 @@ export function renderFigures(host: HTMLElement, input: FigureInputs): number {
   let drawn = 0;
   if (row && row.sigma !== null) {
     const tol = row.tolerance ?? undefined;
-    const spectrum = spectrumPlot(row.sigma, { tolerance: tol, budget: budget * row.layers, title: `Singular values of ${row.name}`, width, height }, document) as Element;
+    const spectrum = spectrumPlot(row.sigma, {
+      tolerance: tol,
+      budget: budget * row.layers,
+      budgetLabel: row.layers > 1 ? `r·|P| = ${budget}·${row.layers} = ${budget * row.layers}` : undefined,
+      title: `Singular values of ${row.name}`, width, height }, document) as Element;
     drawn++;
     figures.push(figure('Singular spectrum', `σ of ${row.measuredLabel === 'rank(E)' ? 'the discrepancy E' : row.source === 'pair' ? 'scale·B·A' : 'ΔW'}, log scale`, spectrum, ''));
     const curve = errorCurve(row, curveMaxRank(row, budget));

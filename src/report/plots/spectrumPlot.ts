@@ -7,6 +7,8 @@ export interface SpectrumPlotOptions {
   tolerance?: number;
   /** Rank budget b: a rule after σ_b; the values to its right are what rank-b LoRA leaves out. */
   budget?: number;
+  /** Text at the budget rule (default "budget r = b"), e.g. "r·|P| = 8" for an FNN block. */
+  budgetLabel?: string;
   /** Name for screen readers (e.g. the module). */
   title?: string;
   width?: number;
@@ -91,7 +93,7 @@ export function spectrumPlot(sigma: readonly number[], opts: SpectrumPlotOptions
       Plot.ruleX([budget + 0.5], { stroke: colors.budget, strokeWidth: 1.5, className: 'll-budget' }),
       Plot.text([budget + 0.5], {
         x: (d: number) => d, frameAnchor: 'bottom', textAnchor: 'start', dx: 4, dy: -4,
-        text: () => `budget r = ${budget}`, fill: colors.budget, className: 'll-budget-label',
+        text: () => opts.budgetLabel ?? `budget r = ${budget}`, fill: colors.budget, className: 'll-budget-label',
       }),
     );
   }
