@@ -1,6 +1,6 @@
 /** Plain-text rendering of a Report for terminals: a summary, then the key table of its kind. */
 import { printable } from '../formats/config';
-import type { Report } from '../protocol';
+import type { Report, TransformerModuleReport } from '../protocol';
 
 /** A number in at most 4 significant digits ("0" for zero, integers as they are). */
 export function fmt(x: number): string {
@@ -128,7 +128,7 @@ export function reportSections(r: Report, rank?: number): Section {
       rows: shown.map((m) => [
         m.name, `[${m.shape.join(', ')}]`, m.status === 'invalid' ? '-' : String(m.deltaRank), m.status === 'invalid' ? '-' : fmt(m.tolerance),
         m.singularValues.length ? fmt(m.singularValues[0]!) : '-', String(t.rankPattern[m.name] ?? '-'),
-        rank !== undefined && m.atRank ? fmt(m.atRank.retainedEnergy) : m.status === 'invalid' ? `invalid: ${m.problem ?? ''}` : m.status,
+        rank !== undefined && m.status === 'changed' ? fmt(energyAtRank(m, rank)) : m.status === 'invalid' ? `invalid: ${m.problem ?? ''}` : m.status,
       ]),
       numeric: [false, false, true, true, true, true, false],
     });
@@ -157,6 +157,16 @@ export function reportSections(r: Report, rank?: number): Section {
   return { lines, tables };
 }
 
+/**
+ * Retained energy of a module's delta at `rank`, from its error table (which ends at deltaRank + 1,
+ * where the energy is already 1). Uses the table, not `atRank`, so exports at a panel budget that
+ * differs from the analysis rank stay consistent with their column label.
+ */
+function energyAtRank(m: TransformerModuleReport, rank: number): number {
+  const energy = m.errors.retainedEnergy;
+  return energy.length === 0 ? 1 : energy[Math.min(rank, energy.length - 1)]!;
+}
+
 /** The rank_pattern a report recommends (transformer) or measures (adapter), if any. */
 export function reportRankPattern(r: Report): Record<string, number> | undefined {
   if (r.transformer) return r.transformer.rankPattern;
@@ -182,7 +192,8 @@ export function renderText(r: Report, options: RenderOptions = {}): string {
   }
   const pattern = reportRankPattern(r);
   if (pattern && Object.keys(pattern).length > 0) {
-    out.push('', r.adapter ? 'effective rank_pattern' : 'rank_pattern', clean(JSON.stringify(pattern, null, 2)));
+    // Clean each line: the JSON's own line breaks are layout, not data from a file.
+    out.push('', r.adapter ? 'effective rank_pattern' : 'rank_pattern', ...JSON.stringify(pattern, null, 2).split('\n').map(clean));
   }
   if (r.notes.length) out.push('', 'notes', ...r.notes.map((n) => `  - ${clean(n)}`));
   return `${out.join('\n')}\n`;

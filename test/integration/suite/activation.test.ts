@@ -10,7 +10,9 @@ describe('activation', () => {
     await ext.activate();
     assert.equal(ext.isActive, true);
     const commands = await vscode.commands.getCommands(true);
-    assert.ok(commands.includes('loraLens.thresholdCalculator'));
+    const declared = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    assert.ok(declared.length >= 9);
+    for (const id of declared) assert.ok(commands.includes(id), `${id} is declared in package.json but not registered`);
   });
 
   it('runs in VS Code 1.100 or later', () => {
