@@ -14,11 +14,19 @@ import { version } from '../../package.json';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
-const commands: Record<string, { run: Command; summary: string }> = {
-  threshold: { run: thresholdCommand, summary: 'required LoRA rank from width/depth (fnn) or embedding size (transformer)' },
-  analyze: { run: analyzeCommand, summary: 'full analysis: architecture, FNN pair, Transformer pair or PEFT adapter (<base> [--target <path>] …)' },
-  inspect: { run: inspectCommand, summary: 'architecture and every module of a checkpoint, config.json or PEFT adapter (<file-or-folder> [--json])' },
-  validate: { run: validateCommand, summary: 'train on random FNNs: the paper\'s construction and gradient-descent LoRA, test MSE per rank' },
+const inspectUsage = `Usage:
+  lora-lens inspect <file-or-folder> [--json]
+
+  A .safetensors file, a sharded index, a config.json, a PEFT adapter folder, or a folder holding one:
+  architecture, layers, widths, and every module with role, shape, dtype and parameter count.
+  --json  the ModelSpec summary (module names as in the checkpoint, without .weight)
+`;
+
+const commands: Record<string, { run: Command; summary: string; usage: string }> = {
+  threshold: { run: thresholdCommand, usage: thresholdUsage, summary: 'required LoRA rank from width/depth (fnn) or embedding size (transformer)' },
+  analyze: { run: analyzeCommand, usage: analyzeUsage, summary: 'full analysis: architecture, FNN pair, Transformer pair or PEFT adapter' },
+  inspect: { run: inspectCommand, usage: inspectUsage, summary: 'architecture and every module of a checkpoint, config.json or PEFT adapter' },
+  validate: { run: validateCommand, usage: validateUsage, summary: 'train random FNNs: the paper\'s construction vs gradient-descent LoRA, test MSE per rank' },
 };
 
 function help(): string {
@@ -34,9 +42,6 @@ function help(): string {
     '',
     'Options: --help, --version. Run `lora-lens <command> --help` for a command\'s options.',
     '',
-    thresholdUsage,
-    analyzeUsage,
-    validateUsage,
   ].join('\n');
 }
 
@@ -54,7 +59,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     if (!command) throw new UsageError(`unknown command '${name}'`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.out(help());
+      io.out(command.usage);
       return 0;
     }
     return await command.run(rest, io);

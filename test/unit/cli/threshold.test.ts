@@ -137,6 +137,13 @@ describe('lora-lens as a process', () => {
     assert.equal(r.code, 0);
     assert.match(r.out, /Usage: lora-lens <command>/);
     assert.match(r.out, /threshold/);
+    assert.match(r.out, /analyze/);
+  });
+  it('<command> --help prints that command\'s usage', async () => {
+    const r = await cli('analyze', '--help');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /lora-lens analyze <base>/);
+    assert.doesNotMatch(r.out, /lora-lens threshold fnn/);
   });
 });
 
