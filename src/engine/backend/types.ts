@@ -4,11 +4,10 @@ import type * as tfCore from '@tensorflow/tfjs-core';
 /** The tfjs namespace a backend runs on (tfjs-node exports a superset of tfjs-core's API). */
 export type TfNamespace = typeof tfCore;
 
-/** What the user (setting `loraLens.backend`) asks for; `auto` takes the first that loads. */
-export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendName, BackendPreference } from '../../protocol';
 
-/** A concrete backend, in the order `auto` tries them. */
-export type BackendName = Exclude<BackendPreference, 'auto'>;
+/** The names live in protocol.ts (the setting, the reports and the engine share them). */
+export type { BackendName, BackendPreference } from '../../protocol';
 
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
