@@ -3,21 +3,52 @@
  * Phase 1: mocha tests inside the extension host (test/integration/suite), through @vscode/test-electron
  * when a desktop VS Code is present, otherwise code-server 4.100.3 + Debian chromium + playwright-core.
  * Phase 2 (code-server only): UI tests that drive the workbench like a person (test/integration/ui).
+ * Phase 3 (code-server only): UI tests marked `trust: 'restricted'`, in a second code-server session with
+ * Workspace Trust enabled and the workspace left untrusted.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findDesktopVSCode, runWithElectron } from './integration/launchers/electron';
+import type { Browser } from 'playwright-core';
 import {
-  CODE_SERVER_VERSION, chromiumAvailable, launchBrowser, runExtensionHostSuite, startCodeServer, workbenchQuery,
+  type CodeServerSession, CODE_SERVER_VERSION, chromiumAvailable, launchBrowser, runExtensionHostSuite, startCodeServer, workbenchQuery,
 } from './integration/launchers/codeServer';
 import { makeTestWorkspace, repoRoot, resultsDir } from './integration/launchers/workspace';
-import { uiTests } from './integration/ui';
+import { type UiTest, uiTests } from './integration/ui';
 
 const SUITE_TIMEOUT_MS = 15 * 60_000;
 
 function countResults(log: string): { passed: number; failed: number } {
   const m = /integration: (\d+) passed, (\d+) failed/.exec(log);
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : { passed: 0, failed: 1 };
+}
+
+/** Runs UI tests one by one, each in a fresh workbench page of `session` with the extension in development mode. */
+async function runUiTests(browser: Browser, session: CodeServerSession, workspace: string, tests: UiTest[]): Promise<{ passed: number; failed: number }> {
+  const shots = resultsDir();
+  let passed = 0;
+  let failed = 0;
+  for (const test of tests) {
+    const uiPage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    try {
+      await uiPage.goto(session.url(workbenchQuery(session, workspace)));
+      await test.run({
+        page: uiPage,
+        workspace,
+        codeServerPid: session.pid,
+        screenshot: (name) => uiPage.screenshot({ path: path.join(shots, `${name}.png`) }).then(() => undefined),
+      });
+      console.log(`  ✔ ui: ${test.name}`);
+      passed++;
+    } catch (error) {
+      console.log(`  ✘ ui: ${test.name}\n    ${(error as Error).message.split('\n').join('\n    ')}`);
+      await uiPage.screenshot({ path: path.join(shots, `FAILED-${test.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+      failed++;
+    } finally {
+      await uiPage.close();
+    }
+  }
+  return { passed, failed };
 }
 
 async function main(): Promise<number> {
@@ -69,20 +100,24 @@ async function main(): Promise<number> {
 
     // Phase 2: UI tests, each in a fresh workbench page with the extension in development mode.
     const grep = process.env.LORA_LENS_TEST_GREP;
-    for (const test of uiTests) {
-      if (grep && !test.name.includes(grep)) continue;
-      const uiPage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const selected = uiTests.filter((test) => !grep || test.name.includes(grep));
+    const ui = await runUiTests(browser, session, workspace, selected.filter((test) => !test.trust));
+    passed += ui.passed;
+    failed += ui.failed;
+
+    // Phase 3: UI tests of Restricted Mode, in a second code-server with Workspace Trust enabled.
+    const restricted = selected.filter((test) => test.trust === 'restricted');
+    if (restricted.length > 0) {
+      const restrictedScratch = path.join(scratch, 'restricted');
+      fs.mkdirSync(restrictedScratch);
+      const restrictedSession = await startCodeServer({ scratch: restrictedScratch, env, trust: true });
       try {
-        await uiPage.goto(session.url(workbenchQuery(session, workspace)));
-        await test.run({ page: uiPage, workspace, screenshot: (name) => uiPage.screenshot({ path: path.join(shots, `${name}.png`) }).then(() => undefined) });
-        console.log(`  ✔ ui: ${test.name}`);
-        passed++;
-      } catch (error) {
-        console.log(`  ✘ ui: ${test.name}\n    ${(error as Error).message.split('\n').join('\n    ')}`);
-        await uiPage.screenshot({ path: path.join(shots, `FAILED-${test.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-        failed++;
+        const counts = await runUiTests(browser, restrictedSession, workspace, restricted);
+        passed += counts.passed;
+        failed += counts.failed;
       } finally {
-        await uiPage.close();
+        await restrictedSession.stop();
+        fs.copyFileSync(path.join(restrictedScratch, 'code-server.log'), path.join(shots, 'code-server-restricted.log'));
       }
     }
   } finally {

@@ -49,6 +49,8 @@ function freePort(): Promise<number> {
 
 export interface CodeServerSession {
   port: number;
+  /** Process id of code-server (its extension hosts, and their engines, are descendants). */
+  pid: number;
   url(query: string): string;
   remote(absPath: string): string;
   stop(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startCodeServer(opts: { scratch: string; env: NodeJS.Proce
   const base = `http://127.0.0.1:${port}`;
   return {
     port,
+    pid: child.pid ?? -1,
     url: (query) => `${base}/${query}`,
     remote: (absPath) => `vscode-remote://127.0.0.1:${port}${absPath}`,
     stop: () => new Promise((resolve) => {

@@ -3,16 +3,24 @@ import { calculatorUiTest } from './calculator.ui';
 import { commandsUiTest } from './commands.ui';
 import { safetensorsViewerUiTest } from './safetensorsViewer.ui';
 import { panelUiTest } from './panel.ui';
+import { restrictedModeUiTest } from './restrictedMode.ui';
 
 export interface UiTestContext {
   page: Page;
   workspace: string;
   screenshot(name: string): Promise<void>;
+  /** Process id of the code-server serving this workbench (its extension host is a descendant). */
+  codeServerPid: number;
 }
 
 export interface UiTest {
   name: string;
   run(ctx: UiTestContext): Promise<void>;
+  /**
+   * 'restricted': run in a separate code-server session with Workspace Trust enabled and the workspace
+   * not trusted. Otherwise the shared session, where Workspace Trust is disabled.
+   */
+  trust?: 'restricted';
 }
 
-export const uiTests: UiTest[] = [calculatorUiTest, commandsUiTest, safetensorsViewerUiTest, panelUiTest];
+export const uiTests: UiTest[] = [calculatorUiTest, commandsUiTest, safetensorsViewerUiTest, panelUiTest, restrictedModeUiTest];
