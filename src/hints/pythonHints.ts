@@ -4,7 +4,7 @@
  * `r=` and `target_modules=` of `LoraConfig(...)` calls. Input: the Python reader's findings.
  */
 import { isTargetModule } from '../formats/adapter';
-import { LineTable } from '../formats/python/positions';
+import type { LineTable } from '../formats/python/positions';
 import {
   isUnresolved, type LinearFinding, type LoraConfigFinding, type PythonFindings, type Resolved, type SourceRange, type StackFinding,
 } from '../formats/python/types';
@@ -26,9 +26,10 @@ const ATTENTION_NAME = /(?:^|\.)(?:(?:q|k|v|o|out)_proj|query|key|value|q|k|v|o)
 export function computePythonHints(findings: PythonFindings, source: string, options: PythonHintOptions, lines?: LineTable): DocumentHints {
   const hints = emptyHints();
   if (findings.skipped) return hints;
-  const table = lines ?? new LineTable(source);
-  const directive = findTargetDepthDirective(source, table);
-  const ctx = { hints, options, directive };
+  // The line table is only needed when a directive is present; findTargetDepthDirective builds
+  // one lazily, so a file without a directive costs one `includes` scan, not a table per update.
+  const directive = findTargetDepthDirective(source, lines);
+  const ctx: Ctx = { hints, options, directive, targeted: new Map() };
   for (const stack of findings.stacks) stackHints(ctx, stack);
   for (const call of findings.loraConfigs) loraConfigHints(ctx, call, findings);
   return hints;
@@ -38,6 +39,11 @@ interface Ctx {
   hints: DocumentHints;
   options: PythonHintOptions;
   directive: TargetDepthDirective | undefined;
+  /**
+   * `targetedLinears` results by `target_modules` value (JSON): files repeat the same list in many
+   * configs, and each lookup scans every Linear of the file.
+   */
+  targeted: Map<string, LinearFinding[]>;
 }
 
 function linearsOf(stack: StackFinding): LinearFinding[] {
@@ -142,7 +148,7 @@ function loraConfigHints(ctx: Ctx, call: LoraConfigFinding, findings: PythonFind
   const r = call.r;
   const tm = call.targetModules;
   const targets = tm && !isUnresolved(tm.value) ? tm.value : undefined;
-  const targeted = targets === undefined || targets === null ? [] : targetedLinears(findings.linears, targets);
+  const targeted = targets === undefined || targets === null ? [] : memoTargetedLinears(ctx, findings.linears, targets);
   const rank = r && !isUnresolved(r.value) ? r.value : r ? undefined : 8; // PEFT's default r is 8
   const names = [...new Set(targeted.map((l) => l.modulePath!))];
 
@@ -196,6 +202,16 @@ function loraConfigHints(ctx: Ctx, call: LoraConfigFinding, findings: PythonFind
   const markdown = lazyHover(() => ({ title: `LoraConfig r = ${rank}`, facts, rules, link: ctx.options.link }));
   ctx.hints.inlays.push({ position: r.range.end, label, tooltip: markdown });
   ctx.hints.hovers.push({ range: r.range, markdown });
+}
+
+function memoTargetedLinears(ctx: Ctx, linears: readonly LinearFinding[], targets: readonly string[] | string): LinearFinding[] {
+  const key = JSON.stringify(targets);
+  let found = ctx.targeted.get(key);
+  if (!found) {
+    found = targetedLinears(linears, targets);
+    ctx.targeted.set(key, found);
+  }
+  return found;
 }
 
 /** Linears whose module path `target_modules` selects (PEFT's rule; `layers.*` templates count once). */

@@ -55,7 +55,13 @@ function time<T>(versions: readonly T[], run: (v: T) => unknown, warmup = 10): T
   return { medianMs: quantile(wall, 0.5), p90Ms: quantile(wall, 0.9), cpuMedianMs: quantile(cpu, 0.5) };
 }
 
-/** `count` versions of `text`, each with one more character inserted after the i-th match of `anchor`. */
+/**
+ * `count` versions of `text`, each with one more insertion near the i-th match of `anchor`.
+ * Note: the offset shift assumes every earlier insertion lies before the spot, so insertions
+ * drift (by `insert.length` per edit) into neighbouring code; in the Python file they end up in
+ * identifiers (`nn.GE + 1LU()`) and accumulate ~36 syntax errors. Kept for comparison with
+ * earlier numbers; `editsAtAnchors` is the faithful version.
+ */
 function edits(text: string, anchor: RegExp, count: number, insert: string): string[] {
   const spots = [...text.matchAll(anchor)].map((m) => m.index! + m[0].length);
   const out: string[] = [];
@@ -64,6 +70,41 @@ function edits(text: string, anchor: RegExp, count: number, insert: string): str
     const at = spots[(i * 37) % spots.length]! + (current.length - text.length);
     current = current.slice(0, at) + insert + current.slice(at);
     out.push(current);
+  }
+  return out;
+}
+
+/**
+ * `count` versions of `text`, each with `insert` added exactly after the i-th match of `anchor`
+ * (offsets account for earlier insertions before that spot only), so every version is valid code.
+ */
+function editsAtAnchors(text: string, anchor: RegExp, count: number, insert: string): string[] {
+  const spots = [...text.matchAll(anchor)].map((m) => m.index! + m[0].length);
+  const done: number[] = [];
+  const out: string[] = [];
+  let current = text;
+  for (let i = 0; i < count; i++) {
+    const spot = spots[(i * 37) % spots.length]!;
+    const at = spot + done.filter((s) => s <= spot).length * insert.length;
+    done.push(spot);
+    current = current.slice(0, at) + insert + current.slice(at);
+    out.push(current);
+  }
+  return out;
+}
+
+/**
+ * Typing `insert` one character at a time after successive matches of `anchor`: the versions in
+ * between are transiently invalid (`FF +)`), as while a person types; at most one error at a time.
+ */
+function typedAtAnchors(text: string, anchor: RegExp, spotsUsed: number, insert: string): string[] {
+  const spots = [...text.matchAll(anchor)].map((m) => m.index! + m[0].length);
+  const out: string[] = [];
+  let current = text;
+  for (let i = 0; i < spotsUsed; i++) {
+    const at = spots[i % spots.length]! + i * insert.length; // spots in increasing order: all earlier insertions precede
+    for (let c = 1; c <= insert.length; c++) out.push(current.slice(0, at) + insert.slice(0, c) + current.slice(at));
+    current = out[out.length - 1]!;
   }
   return out;
 }
@@ -162,8 +203,22 @@ export async function runHintsBench(log: (line: string) => void): Promise<Record
   const fresh = await createPythonParser(wasmPaths);
   fresh.analyze(source);
   results.python = time(pyVersions, (text) => computePythonHints(fresh.analyze(text), text, { targetDepthSetting: null, link }));
-  line(log, 'Python, incremental parse + hints per update', results.python);
+  line(log, 'Python, incremental parse + hints per update (old edit generator: drifting inserts, up to 36 syntax errors)', results.python);
   fresh.dispose();
+
+  // Realistic cases: the same insertion at the intended place, and the same text typed key by key.
+  const valid = await createPythonParser(wasmPaths);
+  valid.analyze(source);
+  const validVersions = editsAtAnchors(source, /nn\.Linear\(HIDDEN, FF/g, 60, ' + 1');
+  results.pythonValid = time(validVersions, (text) => computePythonHints(valid.analyze(text), text, { targetDepthSetting: null, link }));
+  line(log, 'Python, incremental parse + hints per update (valid edits inside nn.Linear(HIDDEN, FF…))', results.pythonValid);
+  valid.dispose();
+  const typing = await createPythonParser(wasmPaths);
+  typing.analyze(source);
+  const typedVersions = typedAtAnchors(source, /nn\.Linear\(HIDDEN, FF/g, 20, ' + 1');
+  results.pythonTyping = time(typedVersions, (text) => computePythonHints(typing.analyze(text), text, { targetDepthSetting: null, link }));
+  line(log, 'Python, incremental parse + hints per keystroke (typing " + 1", transient syntax errors)', results.pythonTyping);
+  typing.dispose();
   return results;
 }
 

@@ -54,6 +54,30 @@ describe('Python hints (examples/python/mlp_lora.py)', () => {
       'LoRA Lens: FNN depth 4 width 16: target depth 5 is deeper than the model (needs L̄ ≤ L; L̄ = 5 from setting loraLens.targetDepth)');
   });
 
+  it('several LoraConfigs: each target_modules list selects its own layers (results shared only between equal lists)', () => {
+    const text = [
+      'import torch.nn as nn',
+      'from peft import LoraConfig',
+      'class Attn(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.q_proj = nn.Linear(8, 8)',
+      '        self.v_proj = nn.Linear(8, 4)',
+      'a = LoraConfig(r=2, target_modules=["q_proj"])',
+      'b = LoraConfig(r=2, target_modules=["v_proj"])',
+      'c = LoraConfig(r=2, target_modules=["q_proj"])',
+      'd = LoraConfig(r=2, target_modules="q_proj|v_proj")',
+      '',
+    ].join('\n');
+    const labels = hintsFor(text).inlays.filter((h) => h.label.startsWith('→ 1') || h.label.includes('nn.Linear')).map((h) => [h.position.line, h.label]);
+    assert.deepEqual(labels, [
+      [7, '→ 1 nn.Linear in this file (q_proj)'],
+      [8, '→ 1 nn.Linear in this file (v_proj)'],
+      [9, '→ 1 nn.Linear in this file (q_proj)'],
+      [10, '→ 2 nn.Linear in this file (q_proj, v_proj)'], // a string is a regex PEFT matches whole
+    ]);
+  });
+
   it('follows edits (the same parser, incrementally)', () => {
     const edited = source.replace('nn.Linear(16, 16),\n    nn.ReLU(),\n', '');
     assert.equal(hintsFor(edited).lenses[0]!.title, 'LoRA Lens: FNN depth 3 width 16 → target depth 2 needs rank ≥ 16 (exact) · L̄ = ⌈L/2⌉ = 2 (default)');
