@@ -1,6 +1,6 @@
 // Bundles the four programs with esbuild: extension host, engine process, CLI (node) and webview (browser).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -68,6 +68,8 @@ function copyAssets() {
   for (const [from, to] of assets) cpSync(from, to);
 }
 
+// A production build (the .vsix) starts from an empty dist/: no stale source maps from dev builds.
+if (production) rmSync('dist', { recursive: true, force: true });
 copyAssets();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
