@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { calculatorUiTest } from './calculator.ui';
+import { hintsUiTest } from './hints.ui';
 import { commandsUiTest } from './commands.ui';
 import { safetensorsViewerUiTest } from './safetensorsViewer.ui';
 import { panelUiTest } from './panel.ui';
@@ -23,4 +24,4 @@ export interface UiTest {
   trust?: 'restricted';
 }
 
-export const uiTests: UiTest[] = [calculatorUiTest, commandsUiTest, safetensorsViewerUiTest, panelUiTest, restrictedModeUiTest];
+export const uiTests: UiTest[] = [calculatorUiTest, hintsUiTest, commandsUiTest, safetensorsViewerUiTest, panelUiTest, restrictedModeUiTest];

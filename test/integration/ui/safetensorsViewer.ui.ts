@@ -9,7 +9,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import type { UiTest } from './index';
 
 /** Opens a workspace file through Quick Open (Ctrl+P), like a person would. */
-async function quickOpen(page: Page, query: string, rowText: string): Promise<void> {
+export async function quickOpen(page: Page, query: string, rowText: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   await page.keyboard.press('Control+P');
   const input = widget.locator('input');
