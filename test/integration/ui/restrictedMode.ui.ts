@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from '../launchers/workspace';
 import { runFromPalette } from './calculator.ui';
 import type { UiTest } from './index';
+import { quickOpen } from './safetensorsViewer.ui';
 
 const ENGINE_SCRIPT = path.join(repoRoot, 'dist', 'engine.js');
 
@@ -61,17 +62,6 @@ async function stayInRestrictedMode(page: Page): Promise<void> {
   await dialog.getByRole('button', { name: "No, I don't trust the authors" }).click();
   await dialog.waitFor({ state: 'hidden' });
   await page.locator('.statusbar').getByText('Restricted Mode').waitFor({ state: 'visible', timeout: 30_000 });
-}
-
-/** Opens a workspace file through Quick Open (Ctrl+P). */
-async function quickOpen(page: Page, query: string, rowText: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('Control+P');
-  const input = widget.locator('input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(query);
-  await widget.locator('.monaco-list-row').filter({ hasText: rowText }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Enter');
 }
 
 export const restrictedModeUiTest: UiTest = {
