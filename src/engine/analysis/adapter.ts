@@ -10,7 +10,7 @@ import type { AdapterPairReport, AdapterReport, ToleranceInfo } from '../../prot
 import { fullUpdateCheaper } from '../../theory';
 import { transformerThresholds } from './architecture';
 import { AnalysisInputError, throwIfCancelled, type AnalysisContext } from './context';
-import { firstNonFinite, productCore, type Mat } from './dense';
+import { type DenseMatrix as Mat, firstNonFinite, productCore } from '../linalg';
 import { coarserDtype } from './dtypes';
 import { decideRank, spectrum } from './spectra';
 

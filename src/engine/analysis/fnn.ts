@@ -12,8 +12,7 @@ import {
 } from '../../theory';
 import { sequentialLayers, uniformWidth } from './architecture';
 import { AnalysisInputError, throwIfCancelled, type AnalysisContext } from './context';
-import { firstNonFinite, frobenius, matmul64, norm2, type Mat } from './dense';
-import { jacobiSvd, lowRankApproximation } from './jacobiSvd';
+import { type DenseMatrix as Mat, firstNonFinite, frobenius, jacobiSvd, lowRankApproximation, matmul64, norm2 } from '../linalg';
 import { coarserDtype } from './dtypes';
 import { ruleRef } from './rules';
 import { decideRank, spectralNormEstimate, spectrum, toleranceFor, yieldToEventLoop } from './spectra';

@@ -9,7 +9,7 @@ import type { TransformerDims } from '../../formats/types';
 import type { HeadGapReport, ToleranceInfo } from '../../protocol';
 import { kvHeadOfQueryHead, perHeadRequiredRank } from '../../theory';
 import type { AnalysisContext } from './context';
-import { colSlice, productCore, rowSlice, stackRows, transpose, type Mat } from './dense';
+import { colSlice, type DenseMatrix as Mat, productCore, rowSlice, stackRows, transpose } from '../linalg';
 import { decideRank, spectralNormEstimate, spectrum } from './spectra';
 
 /** One attention matrix of one layer in both models, [out, in]. */

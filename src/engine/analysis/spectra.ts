@@ -2,9 +2,8 @@
  * Spectra and ranks as the analyses use them: singular values through src/engine/linalg, the rank
  * tolerance policy of theory §7 (or the relative setting), and a cheap σ₁ estimate for tolerance scales.
  */
-import { numericalRank, rankTolerance, singularValues, type StorageDtype } from '../linalg';
+import { type DenseMatrix as Mat, numericalRank, rankTolerance, singularValues, type StorageDtype } from '../linalg';
 import type { ToleranceInfo } from '../../protocol';
-import type { Mat } from './dense';
 import { throwIfCancelled, type AnalysisContext } from './context';
 
 /** Storage dtypes the rank tolerance knows; anything else is treated as F32. */

@@ -8,7 +8,7 @@ import type { ModelSpec, ModuleSpec } from '../../formats/types';
 import type { HeadGapReport, RankTarget, ToleranceInfo, TransformerModuleReport, TransformerReport } from '../../protocol';
 import { fullUpdateCheaper, perMatrixRequiredRank, retainedEnergy, smallestRankForError } from '../../theory';
 import { throwIfCancelled, type AnalysisContext } from './context';
-import { firstNonFinite, frobenius } from './dense';
+import { firstNonFinite, frobenius } from '../linalg';
 import { coarserDtype } from './dtypes';
 import { headGaps, splitFused, type LayerAttention, type PairedMatrix } from './heads';
 import { ruleRef } from './rules';

@@ -1,7 +1,7 @@
 /** Reading one module's weight as a matrix in the `y = W x` orientation ([out, in]). */
 import { readTensor } from '../../formats/safetensors';
 import { FormatError, type ModuleSpec } from '../../formats/types';
-import { transpose, type Mat } from './dense';
+import { type DenseMatrix as Mat, transpose } from '../linalg';
 
 /** Modules a LoRA can adapt and the analyses compare: 2-D weights of linear maps and embeddings. */
 export function isMatrixModule(m: ModuleSpec): boolean {

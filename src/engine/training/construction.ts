@@ -17,9 +17,20 @@
  * them all.
  */
 import { type Partition, uniformPartition, validatePartition } from '../../theory';
-import { add, columns, identity, type Mat, matmul, matVec, solve, subtract, transpose, zeros } from './dense';
+import {
+  add,
+  colSlice as columns,
+  identity,
+  jacobiSvd,
+  type Mat,
+  matmul64 as matmul,
+  matVec,
+  solve,
+  subtract,
+  transpose,
+  zeros,
+} from '../linalg';
 import { type Fnn, preActivation, reluInPlace } from './fnn';
-import { jacobiSvd } from './jacobiSvd';
 
 /** One layer's LoRA factors in the paper's naming: `ΔW = A·Bᵀ`. */
 export interface LayerAdapter {

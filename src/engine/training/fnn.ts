@@ -2,7 +2,7 @@
  * Fully connected ReLU networks of constant width in float64 (theory §2): `z_l = ReLU(W_l z_{l−1} + b_l)`
  * for every layer, the last included (as in the paper and the authors' code).
  */
-import { type Mat, zeros } from './dense';
+import { type Mat, zeros } from '../linalg';
 import type { SeededRandom } from './random';
 
 export interface FnnLayer {

@@ -10,7 +10,7 @@
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { TfNamespace } from '../backend';
 import type { BiasMode, LayerAdapter } from './construction';
-import { add, type Mat, matmul, transpose } from './dense';
+import { add, type Mat, matmul64 as matmul, transpose } from '../linalg';
 import type { Fnn } from './fnn';
 import { ensureTrainingGradients } from './gradients';
 import { SeededRandom } from './random';

@@ -4,10 +4,10 @@
  * Engine entry point: {@link runValidation}.
  */
 export { buildConstruction, type BiasMode, type ConstructionBlock, type ConstructionOptions, type ConstructionResult, type LayerAdapter } from './construction';
-export { type Mat, SingularMatrixError } from './dense';
+// The float64 dense helpers and Jacobi SVD live in linalg/; re-exported under their former names here.
+export { jacobiSvd, type Mat, SingularMatrixError, singularValuesF64, type Svd } from '../linalg';
 export { type Fnn, type FnnLayer, forwardFnn, gaussianInputs, meanSquaredError, randomFnn } from './fnn';
 export { fitByGradient, type FitMethod, type FitOptions, type FitResult } from './gradientFit';
-export { jacobiSvd, singularValuesF64, type Svd } from './jacobiSvd';
 export { exportPeftAdapter, fnnModuleName, type PeftExportOptions } from './peftExport';
 export { deriveSeed, SeededRandom } from './random';
 export { renderValidationTable } from './renderValidation';

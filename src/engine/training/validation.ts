@@ -18,7 +18,7 @@ import {
 } from '../../theory';
 import type { TensorBackend } from '../backend';
 import { buildConstruction } from './construction';
-import { SingularMatrixError } from './dense';
+import { SingularMatrixError } from '../linalg';
 import { type Fnn, forwardFnn, gaussianInputs, meanSquaredError, randomFnn } from './fnn';
 import { fitByGradient, type FitOptions } from './gradientFit';
 import { deriveSeed, SeededRandom } from './random';

@@ -1,11 +1,9 @@
 /** The explicit construction (theory §2): exact at the threshold, σ_{R|P_i|+1}(E_i) below it. */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix } from 'ml-matrix';
 import { buildConstruction } from '../../../../src/engine/training/construction';
-import { fromRows, identity, SingularMatrixError, zeros } from '../../../../src/engine/training/dense';
+import { fromRows, identity, SingularMatrixError, zeros } from '../../../../src/engine/linalg';
 import { forwardFnn, gaussianInputs, meanSquaredError, type Fnn } from '../../../../src/engine/training/fnn';
-import { jacobiSvd } from '../../../../src/engine/training/jacobiSvd';
 import { SeededRandom } from '../../../../src/engine/training/random';
 import { pair, referenceProduct, referenceSigma, toMatrix } from './helpers';
 
@@ -108,19 +106,5 @@ describe('non-singularity hypothesis', () => {
     const target: Fnn = { width: 4, layers: [{ weight: identity(4), bias: new Float64Array(4) }] };
     const inputs = gaussianInputs(10, 4, new SeededRandom(2));
     assert.throws(() => buildConstruction(frozen, target, 1, { inputs, biases: 'tunable' }), (e: unknown) => e instanceof SingularMatrixError && /not met/.test(e.message));
-  });
-});
-
-describe('jacobiSvd', () => {
-  it('matches ml-matrix and reconstructs the matrix', () => {
-    const rng = new SeededRandom(3);
-    const a = zeros(7, 5);
-    rng.fillGaussian(a.data);
-    const { u, s, v } = jacobiSvd(a);
-    const ref = referenceSigma(toMatrix(a));
-    s.forEach((x, k) => assert.ok(Math.abs(x - ref[k]) < 1e-12 * ref[0]));
-    const back = toMatrix(u).mmul(Matrix.diag(Array.from(s))).mmul(toMatrix(v).transpose());
-    const worst = Math.max(...back.sub(toMatrix(a)).to1DArray().map(Math.abs));
-    assert.ok(worst < 1e-12, `reconstruction error ${worst}`);
   });
 });

@@ -1,6 +1,6 @@
 /** Shared fixtures of the training tests: seeded random FNN pairs and ml-matrix conversions. */
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import type { Mat } from '../../../../src/engine/training/dense';
+import type { Mat } from '../../../../src/engine/linalg';
 import { type Fnn, gaussianInputs, randomFnn } from '../../../../src/engine/training/fnn';
 import { SeededRandom } from '../../../../src/engine/training/random';
 

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { loadAdapter } from '../../../../src/formats/adapter';
 import { readCheckpointHeader, readTensor } from '../../../../src/formats/safetensors';
 import { buildConstruction } from '../../../../src/engine/training/construction';
-import { add, matmul, type Mat } from '../../../../src/engine/training/dense';
+import { add, type Mat, matmul64 as matmul } from '../../../../src/engine/linalg';
 import { exportPeftAdapter } from '../../../../src/engine/training/peftExport';
 import { pair } from './helpers';
 
