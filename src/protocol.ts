@@ -312,6 +312,8 @@ export interface AnalyzeParams {
 export interface EngineRequests {
   'engine/status': { params: EngineStatusParams; result: EngineStatus };
   'engine/analyze': { params: AnalyzeParams; result: Report };
+  /** Validation by training (issue 6); progress as engine/progress with `token`. */
+  'engine/validate': { params: ValidationRequest & { token: string; backend?: BackendPreference }; result: ValidationResult };
 }
 
 export interface EngineNotifications {

@@ -10,10 +10,12 @@
  * engine/analyze: the worker loads the backend on first use (engine/status then names it), progress
  * becomes engine/progress notifications tagged with the request's token, JSON-RPC cancellation
  * answers RequestCancelled. A cancelled or failed request leaves the engine ready for the next one.
+ * engine/validate (validation by training, issue 6) runs the same way: same workers, same progress,
+ * same cancellation.
  */
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
-import type { AnalyzeParams, BackendPreference, Report } from '../protocol';
+import type { AnalyzeParams, BackendPreference, EngineRequests, Report, ValidationResult } from '../protocol';
 import { notificationType, requestType } from './rpc';
 import { engineStatus, type BackendState } from './status';
 import { runAnalysisWorker, type FromWorker, type ToWorker } from './analysis/worker';
@@ -22,6 +24,8 @@ import { runAnalysisWorker, type FromWorker, type ToWorker } from './analysis/wo
 const REQUEST_CANCELLED = -32800;
 /** Application error code for input problems (bad file, mismatch, memory cap, backend unavailable). */
 const INPUT_ERROR = 1;
+
+type ValidateParams = EngineRequests['engine/validate']['params'];
 
 const state: BackendState = { backend: null, attempts: [] };
 let lastTensorBytes = 0;
@@ -105,22 +109,32 @@ function main(): void {
     return engineStatus(state);
   });
   const progress = notificationType('engine/progress');
-  connection.onRequest(requestType('engine/analyze'), (params: AnalyzeParams, token: CancellationToken): Promise<Report | ResponseError<void>> => {
-    const { token: progressToken, ...options } = params;
-    return runJob<Report | ResponseError<void>>(
-      { type: 'analyze', id: nextId++, options },
+  /**
+   * A long request on a worker: progress becomes engine/progress tagged with the request's token,
+   * worker errors become ResponseErrors, cancellation terminates the worker (RequestCancelled).
+   */
+  const workerRequest = <T>(job: ToWorker, progressToken: string, resultOf: (m: FromWorker) => T | undefined, token: CancellationToken, what: string): Promise<T | ResponseError<void>> =>
+    runJob<T | ResponseError<void>>(
+      job,
       (m) => {
         if (m.type === 'progress') {
           void connection.sendNotification(progress, { token: progressToken, fraction: m.fraction, message: m.message });
           return undefined;
         }
-        if (m.type === 'done') return m.report;
         if (m.type === 'error') return new ResponseError(m.kind === 'input' ? INPUT_ERROR : -32603, m.message);
-        return undefined;
+        return resultOf(m);
       },
       token,
-      () => new ResponseError(REQUEST_CANCELLED, 'analysis cancelled'),
+      () => new ResponseError(REQUEST_CANCELLED, `${what} cancelled`),
     );
+  connection.onRequest(requestType('engine/analyze'), (params: AnalyzeParams, token: CancellationToken) => {
+    const { token: progressToken, ...options } = params;
+    return workerRequest<Report>({ type: 'analyze', id: nextId++, options }, progressToken, (m) => (m.type === 'done' ? m.report : undefined), token, 'analysis');
+  });
+  connection.onRequest(requestType('engine/validate'), (params: ValidateParams, token: CancellationToken) => {
+    const { token: progressToken, backend, ...request } = params;
+    const job: ToWorker = { type: 'validate', id: nextId++, request, preference: backend ?? 'auto' };
+    return workerRequest<ValidationResult>(job, progressToken, (m) => (m.type === 'validated' ? m.result : undefined), token, 'validation');
   });
   // The extension host going away closes the channel: exit rather than linger as an orphan.
   connection.onClose(() => process.exit(0));

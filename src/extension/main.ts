@@ -11,6 +11,7 @@ import { registerExportRankPattern } from './commands/exportRankPattern';
 import { registerPlanPartition } from './commands/planPartition';
 import { registerShowEngineStatus } from './commands/showEngineStatus';
 import { registerThresholdCalculator } from './commands/thresholdCalculator';
+import { registerValidateByTraining } from './commands/validateByTraining';
 import { registerSafetensorsViewer } from './safetensorsViewer';
 import { EngineService } from './engine/engineService';
 import { registerHints } from './hints/registerHints';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): LoraLensApi {
   registerCompareModels(context, engine);
   registerPlanPartition(context, engine);
   registerAuditAdapter(context, engine);
+  registerValidateByTraining(context, engine);
   registerExportDesignReview(context);
   registerExportRankPattern(context);
   registerHints(context);

@@ -7,12 +7,13 @@ import { BACKEND_ORDER, BackendUnavailableError, loadBackend, type BackendPrefer
 import { renderValidationTable, runValidation, validationRequest, VALIDATION_LIMITS } from '../../engine/training';
 import { intOption, parseArgs, requireInt, stringOption, UsageError } from '../args';
 import type { CliIO } from '../io';
+import { renderValidationHtml } from '../../report/validationHtml';
 
 export const validateUsage = `Usage:
   lora-lens validate --width D --frozen-depth L --target-depth L̄ [--ranks 1-16] [--seeds 5]
                      [--methods construction,gradient,final-layers] [--bias tunable|frozen|both]
                      [--steps 5000] [--batch-size 256] [--learning-rates 1e-2,1e-3,1e-4]
-                     [--test-samples 5000] [--seed 0] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--json]
+                     [--test-samples 5000] [--seed 0] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--json | --format html]
 
   Random frozen (depth L) and target (depth L̄) ReLU networks of width D; for each rank, the paper's
   explicit construction and/or LoRA fitted by Adam; median test MSE over seeds, threshold marked.
@@ -20,6 +21,7 @@ export const validateUsage = `Usage:
   --methods  default construction,gradient; final-layers tunes the last k = 1…L−1 layers instead
   --bias     tunable (theory §2), frozen, or both (the bias ablation)
   --json     one JSON object: threshold, curves [{method, bias, rank, medianTestMse, perSeed, …}], notes
+  --format html  a self-contained HTML page (plot with the threshold marked, table, notes)
 `;
 
 const METHODS: readonly ValidationMethod[] = ['construction', 'gradient', 'final-layers'];
@@ -57,9 +59,11 @@ function parseRates(raw: string | undefined): number[] | undefined {
 }
 
 export async function validateCommand(argv: string[], io: CliIO): Promise<number> {
-  const valued = ['width', 'frozen-depth', 'target-depth', 'ranks', 'seeds', 'methods', 'bias', 'steps', 'batch-size', 'learning-rates', 'test-samples', 'seed', 'backend'];
+  const valued = ['width', 'frozen-depth', 'target-depth', 'ranks', 'seeds', 'methods', 'bias', 'steps', 'batch-size', 'learning-rates', 'test-samples', 'seed', 'backend', 'format'];
   const args = parseArgs(argv, { ...Object.fromEntries(valued.map((v) => [v, { value: true }])), json: { value: false } });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+  const format = stringOption(args, 'format') ?? (args.options.has('json') ? 'json' : 'text');
+  if (!['text', 'json', 'html'].includes(format)) throw new UsageError(`--format must be text, json or html, got '${format}'`);
   const width = requireInt(args, 'width', 1);
   if (width > VALIDATION_LIMITS.width) throw new UsageError(`--width must be at most ${VALIDATION_LIMITS.width} (validation trains small networks), got ${width}`);
   const frozenDepth = requireInt(args, 'frozen-depth', 1);
@@ -114,6 +118,6 @@ export async function validateCommand(argv: string[], io: CliIO): Promise<number
       : undefined,
   });
   if (io.errIsTty) io.err('\r\x1b[K');
-  io.out(args.options.has('json') ? JSON.stringify(result, null, 2) + '\n' : renderValidationTable(result));
+  io.out(format === 'html' ? renderValidationHtml(result) : format === 'json' ? JSON.stringify(result, null, 2) + '\n' : renderValidationTable(result));
   return 0;
 }

@@ -4,20 +4,24 @@
  * Cancellation is the main thread terminating this worker.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { BackendPreference, EngineStatus, Report } from '../../protocol';
+import type { BackendPreference, EngineStatus, Report, ValidationRequest, ValidationResult } from '../../protocol';
 import { FormatError } from '../../formats/types';
 import { loadBackend, type TensorBackend } from '../backend';
 import { BackendUnavailableError, type BackendAttempt } from '../backend/types';
+import { TheoryInputError } from '../../theory';
+import { runValidation } from '../training';
 import { analyze, AnalysisInputError, type AnalyzeOptions } from './index';
 
 export type ToWorker =
   | { type: 'analyze'; id: number; options: AnalyzeOptions }
+  | { type: 'validate'; id: number; request: ValidationRequest; preference: BackendPreference }
   | { type: 'load'; id: number; preference: BackendPreference };
 
 export type FromWorker =
   | { type: 'progress'; id: number; fraction: number; message: string }
   | { type: 'backend'; id: number; backend: EngineStatus['backend']; attempts: EngineStatus['attempts']; tensorBytes: number }
   | { type: 'done'; id: number; report: Report }
+  | { type: 'validated'; id: number; result: ValidationResult }
   | { type: 'error'; id: number; kind: 'input' | 'internal'; message: string };
 
 const attemptsOf = (a: readonly BackendAttempt[]): EngineStatus['attempts'] => a.map((x) => ({ name: x.name, ...(x.ok ? {} : { error: x.reason ?? 'failed' }) }));
@@ -47,7 +51,7 @@ export function runAnalysisWorker(port: Pick<MessagePort, 'on' | 'postMessage'>)
   };
 
   const fail = (id: number, e: unknown): void => {
-    const input = e instanceof FormatError || e instanceof AnalysisInputError || e instanceof BackendUnavailableError;
+    const input = e instanceof FormatError || e instanceof AnalysisInputError || e instanceof BackendUnavailableError || e instanceof TheoryInputError;
     const message = (e instanceof Error ? e.message : String(e)).replace(/[\r\n]+/g, ' ');
     post({ type: 'error', id, kind: input ? 'input' : 'internal', message });
   };
@@ -58,14 +62,26 @@ export function runAnalysisWorker(port: Pick<MessagePort, 'on' | 'postMessage'>)
       return;
     }
     let lastSent = 0;
+    const onProgress = (fraction: number, message: string): void => {
+      const now = Date.now();
+      if (now - lastSent < 50 && fraction < 1) return;
+      lastSent = now;
+      post({ type: 'progress', id: msg.id, fraction, message });
+    };
+    if (msg.type === 'validate') {
+      // Only the gradient methods need tensors; a construction-only run loads no backend.
+      const needsBackend = msg.request.methods.some((m) => m !== 'construction');
+      (needsBackend ? backendFor(msg.preference, msg.id) : Promise.resolve(undefined))
+        .then((backend) => runValidation(msg.request, { backend, onProgress }))
+        .then(
+          (result) => post({ type: 'validated', id: msg.id, result }),
+          (e: unknown) => fail(msg.id, e),
+        );
+      return;
+    }
     analyze(msg.options, {
       backend: () => backendFor(msg.options.backend ?? 'auto', msg.id),
-      onProgress: (fraction, message) => {
-        const now = Date.now();
-        if (now - lastSent < 50 && fraction < 1) return;
-        lastSent = now;
-        post({ type: 'progress', id: msg.id, fraction, message });
-      },
+      onProgress,
     }).then(
       (report) => post({ type: 'done', id: msg.id, report }),
       (e: unknown) => fail(msg.id, e),

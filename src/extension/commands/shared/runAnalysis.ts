@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { AnalyzeParams, Report } from '../../../protocol';
+import type { AnalyzeParams, EngineMethod, EngineRequests, Report } from '../../../protocol';
 import type { EngineService } from '../../engine/engineService';
 import { readSettings, toleranceFromSettings } from '../../settings';
 import { outputChannel } from '../../ui/output';
@@ -57,7 +57,7 @@ export async function runAnalysis(engine: EngineService, run: AnalysisRun): Prom
   try {
     report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `LoRA Lens: ${run.title}`, cancellable: true },
-      (progress, uiToken) => requestWithProgress(engine, params, progress, [uiToken, run.cancellation]),
+      (progress, uiToken) => requestWithProgress(engine, 'engine/analyze', params, progress, [uiToken, run.cancellation]),
     );
   } catch (error) {
     if (isCancellation(error)) {
@@ -78,12 +78,13 @@ export async function runAnalysis(engine: EngineService, run: AnalysisRun): Prom
  * Sends the request and settles as soon as any token is cancelled (the engine is told through
  * $/cancelRequest and stops on its own; the user should not wait for its acknowledgement).
  */
-async function requestWithProgress(
+export async function requestWithProgress<M extends EngineMethod>(
   engine: EngineService,
-  params: AnalyzeParams,
+  method: M,
+  params: EngineRequests[M]['params'],
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   tokens: (vscode.CancellationToken | undefined)[],
-): Promise<Report> {
+): Promise<EngineRequests[M]['result']> {
   const source = new vscode.CancellationTokenSource();
   const subscriptions: vscode.Disposable[] = [source];
   const cancelled = new Promise<never>((_, reject) => {
@@ -98,7 +99,7 @@ async function requestWithProgress(
   let reported = 0; // percent already shown (VS Code's progress takes increments)
   try {
     return await Promise.race([
-      engine.request('engine/analyze', params, source.token, (p) => {
+      engine.request(method, params, source.token, (p) => {
         const percent = Math.max(0, Math.min(100, p.fraction * 100));
         const increment = percent > reported ? percent - reported : undefined;
         if (increment !== undefined) reported = percent;

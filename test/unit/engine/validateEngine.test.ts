@@ -1,0 +1,70 @@
+/** engine/validate in the real engine process: the result, progress with the request token, errors, cancellation. */
+import * as assert from 'node:assert/strict';
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { validationRequest } from '../../../src/engine/training';
+import { notificationType, requestType } from '../../../src/engine/rpc';
+import type { EngineProgress } from '../../../src/protocol';
+
+const ENGINE = path.resolve(__dirname, '..', '..', '..', 'src', 'engine', 'main.js');
+
+describe('engine/validate', () => {
+  let child: ChildProcess;
+  let connection: MessageConnection;
+  const progress: EngineProgress[] = [];
+  const listeners: ((p: EngineProgress) => void)[] = [];
+
+  before(() => {
+    child = fork(ENGINE, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    connection.onNotification(notificationType('engine/progress'), (p) => {
+      progress.push(p);
+      for (const l of listeners) l(p);
+    });
+    connection.listen();
+  });
+  after(async () => {
+    connection.dispose();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
+  });
+
+  const small = validationRequest({
+    width: 4, frozenDepth: 2, targetDepth: 1, ranks: [1, 2, 3, 4], seeds: 1, steps: 30, batchSize: 64,
+    learningRates: [1e-2], testSamples: 200, validationSamples: 100, methods: ['construction', 'gradient'],
+  });
+
+  it('runs construction and Adam on the requested backend, with progress tagged by the token', async () => {
+    const result = await connection.sendRequest(requestType('engine/validate'), { ...small, token: 'v1', backend: 'cpu' });
+    assert.equal(result.threshold, 2);
+    assert.equal(result.backend?.name, 'cpu');
+    assert.equal(result.curves.length, 8);
+    for (const p of result.curves.filter((c) => c.method === 'construction' && c.rank >= 2)) assert.ok(p.medianTestMse < 1e-8, `rank ${p.rank}: ${p.medianTestMse}`);
+    const mine = progress.filter((p) => p.token === 'v1');
+    assert.ok(mine.length >= 2);
+    assert.equal(mine[mine.length - 1]!.fraction, 1);
+  });
+
+  it('a bad request is an input error (code 1) naming the field', async () => {
+    await assert.rejects(
+      connection.sendRequest(requestType('engine/validate'), { ...small, targetDepth: 3, token: 'bad' }),
+      (e: unknown) => e instanceof ResponseError && e.code === 1 && /target depth/.test(e.message),
+    );
+  });
+
+  it('cancelling stops the run (RequestCancelled) and the engine answers the next request', async () => {
+    const long = { ...small, steps: 1_000_000, ranks: [1], methods: ['gradient' as const], token: 'long', backend: 'cpu' as const };
+    const source = new CancellationTokenSource();
+    const started = new Promise<void>((resolve) => listeners.push((p) => p.token === 'long' && p.fraction > 0 && resolve()));
+    const pending = connection.sendRequest(requestType('engine/validate'), long, source.token);
+    await started;
+    source.cancel();
+    await assert.rejects(pending, (e: unknown) => e instanceof ResponseError && e.code === -32800);
+    const next = await connection.sendRequest(requestType('engine/validate'), { ...small, methods: ['construction'], token: 'after' });
+    assert.equal(next.backend, null, 'construction alone loads no backend');
+    assert.equal(next.curves.length, 4);
+  });
+});
