@@ -4,7 +4,7 @@
  * architecture-only thresholds and, once an analysis of a base/fine-tuned pair exists, with the
  * ranks the data actually needs.
  */
-import { isTargetModule, parseAdapterConfig, type AdapterConfigFields } from '../formats/adapter';
+import { parseAdapterConfig, type AdapterConfigFields } from '../formats/adapter';
 import type { HfConfig } from '../formats/config';
 import { LineTable } from '../formats/python/positions';
 import { FormatError } from '../formats/types';
@@ -12,8 +12,8 @@ import { fullUpdateCheaper, matrixRankBound, perMatrixRequiredRank, transformerW
 import { findProperty, parseJsonDocument, toPlainValue, type JsonObjectNode, type JsonSpan } from './json/jsonDocument';
 import { setTopLevelObjectProperty } from './json/jsonEdit';
 import { codeSpan, escapeMarkdown, formatCount, lazyHover } from './markdown';
-import { architectureNeed, linearModules, type LinearModule } from './modelThresholds';
-import { PatternKeyLookup } from './rankLookup';
+import { analysisIndex, rankKeysFor, targetedModules, type AnalysisIndex } from './adapterCache';
+import { architectureNeed, type LinearModule } from './modelThresholds';
 import {
   emptyHints, type DiagnosticSpec, type DocumentHints, type PanelLink, type QuickFixSpec, type TransformerAnalysisResult,
 } from './types';
@@ -67,14 +67,14 @@ export function computeAdapterHints(text: string, options: AdapterHintOptions): 
   if (!parsed.ok || parsed.root.kind !== 'object') return hints;
   const root = parsed.root;
   const lines = new LineTable(text);
-  let fields: AdapterConfigFields;
+  let read: ReturnType<typeof readFields>;
   try {
-    fields = readFields(text, root, options.file);
+    read = readFields(root, options.file);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     return hints; // the JSON is valid but not a LoRA adapter config we can read: stay quiet
   }
-  const ctx = new AdapterContext(text, root, lines, fields, options, hints);
+  const ctx = new AdapterContext(text, root, lines, read.fields, read.rankKeys, options, hints);
   ctx.run();
   return hints;
 }
@@ -82,26 +82,31 @@ export function computeAdapterHints(text: string, options: AdapterHintOptions): 
 class AdapterContext {
   private readonly config: HfConfig | undefined;
   private readonly D: number;
-  private readonly deltaRanks = new Map<string, number>();
+  private readonly analysis: AnalysisIndex;
+  private readonly deltaRanks: ReadonlyMap<string, number>;
+  /** Facts per entry, computed once (the recommendation and the hints both need them). */
+  private readonly factsByEntry = new Map<RankEntry, EntryFacts>();
 
   constructor(
     private readonly text: string,
     private readonly root: JsonObjectNode,
     private readonly lines: LineTable,
     private readonly fields: AdapterConfigFields,
+    /** `Object.keys(fields.rankPattern)`, in file order (PEFT tries them in this order). */
+    private readonly rankKeys: readonly string[],
     private readonly options: AdapterHintOptions,
     private readonly hints: DocumentHints,
   ) {
     this.config = options.base?.config;
     this.D = this.config?.dims.hiddenSize ?? 0;
-    for (const m of options.analysis?.modules ?? []) this.deltaRanks.set(m.name, m.deltaRank);
+    this.analysis = analysisIndex(options.analysis);
+    this.deltaRanks = this.analysis.deltaRanks;
   }
 
   run(): void {
     this.baseModelHint();
     if (!this.config) return;
-    const modules = linearModules(this.config);
-    const targeted = modules.filter((m) => isTargetModule(this.fields, m.name));
+    const targeted = targetedModules(this.config, this.fields);
     const entries = this.entries(targeted);
     const recommended = this.recommend(entries);
     const fix = recommended ? this.quickFix(recommended) : undefined;
@@ -128,15 +133,24 @@ class AdapterContext {
         byKey.set(p.key, { key: p.key, rank, modules: [], span: { offset: p.keySpan.offset, end: p.value.end }, valueEnd: p.value.end });
       }
     }
-    const lookup = new PatternKeyLookup(Object.keys(this.fields.rankPattern));
-    for (const m of targeted) {
-      const key = lookup.keyFor(m.name);
+    const keyFor = rankKeysFor(targeted, this.rankKeys);
+    targeted.forEach((m, i) => {
+      const key = keyFor[i];
       (key === undefined ? rEntry : byKey.get(key) ?? rEntry).modules.push(m);
-    }
+    });
     return [rEntry, ...byKey.values()];
   }
 
   private facts(entry: RankEntry): EntryFacts {
+    let f = this.factsByEntry.get(entry);
+    if (!f) {
+      f = this.computeFacts(entry);
+      this.factsByEntry.set(entry, f);
+    }
+    return f;
+  }
+
+  private computeFacts(entry: RankEntry): EntryFacts {
     let worstNeed = 0;
     let dataNeed: number | undefined;
     let loraParameters = 0;
@@ -156,12 +170,8 @@ class AdapterContext {
   /** The rank_pattern to write, or undefined when the current one is already right. */
   private recommend(entries: readonly RankEntry[]): Record<string, number> | undefined {
     let next: Record<string, number>;
-    const analysis = this.options.analysis;
-    if (analysis) {
-      next = {};
-      for (const [key, value] of Object.entries(analysis.rankPattern)) {
-        if (Number.isInteger(value) && value >= 1) next[key] = value;
-      }
+    if (this.options.analysis) {
+      next = this.analysis.recommended;
     } else {
       next = {};
       for (const entry of entries) {
@@ -178,15 +188,25 @@ class AdapterContext {
       for (const [name, need] of byName) if (!(name in next)) next[name] = need;
     }
     const current = this.fields.rankPattern;
-    const same = Object.keys(next).length === Object.keys(current).length && Object.entries(next).every(([k, v]) => current[k] === v);
+    const keys = next === this.analysis.recommended ? this.analysis.recommendedKeys : Object.keys(next);
+    const same = keys.length === this.rankKeys.length && keys.every((k) => current[k] === next[k]);
     return same ? undefined : next;
   }
 
-  private quickFix(rankPattern: Record<string, number>): QuickFixSpec {
-    const edit = setTopLevelObjectProperty(this.text, this.root, 'rank_pattern', rankPattern, this.lines);
-    const shown = JSON.stringify(rankPattern);
+  /** The fix's edit (a thousand-entry rank_pattern serialised) is only built when a code action asks for it. */
+  private quickFix(rankPattern: Readonly<Record<string, number>>): QuickFixSpec {
+    const { text, root, lines } = this;
+    const shown = jsonPrefix(rankPattern, 81);
     const source = this.options.analysis ? 'from the analysis' : 'architecture-only';
-    return { title: `LoRA Lens: write the recommended rank_pattern (${source}) ${shown.length > 80 ? `${shown.slice(0, 77)}…}` : shown}`, edit, rankPattern };
+    let edit: QuickFixSpec['edit'] | undefined;
+    return {
+      title: `LoRA Lens: write the recommended rank_pattern (${source}) ${shown.length > 80 ? `${shown.slice(0, 77)}…}` : shown}`,
+      get edit() {
+        return (edit ??= setTopLevelObjectProperty(text, root, 'rank_pattern', rankPattern, lines));
+      },
+      // May be the analysis cache's object, which is frozen.
+      rankPattern: rankPattern as Record<string, number>,
+    };
   }
 
   // ---- hints ----
@@ -278,8 +298,11 @@ class AdapterContext {
 
   private entryDiagnostics(entry: RankEntry, what: string, f: EntryFacts, range: DiagnosticSpec['range'], fix: QuickFixSpec | undefined): void {
     // Lowering ranks cannot make a full update dearer, so that diagnostic carries no rank fix.
-    const push = (d: Omit<DiagnosticSpec, 'range'>) =>
-      this.hints.diagnostics.push(fix && d.code !== 'full-update-cheaper' ? { ...d, range, fix } : { ...d, range });
+    const push = (d: Omit<DiagnosticSpec, 'range' | 'fix'>) => {
+      const spec: DiagnosticSpec = { severity: d.severity, code: d.code, message: d.message, range };
+      if (fix && d.code !== 'full-update-cheaper') spec.fix = fix;
+      this.hints.diagnostics.push(spec);
+    };
     if (f.dataNeed !== undefined && entry.rank > f.dataNeed) {
       push({
         severity: 'information', code: 'rank-above-data-requirement',
@@ -329,13 +352,16 @@ class AdapterContext {
       ? 'No linear module of the base model matches `target_modules` (PEFT would refuse this adapter).'
       : `\`target_modules\` selects ${targeted.length} linear modules of the base model: ${escapeMarkdown(summarizeModules(targeted))}.`];
     if (targeted.length > 0) facts.push(`At the configured ranks LoRA trains ${formatCount(lora)} parameters; a full update of the same matrices would train ${formatCount(full)}.`);
-    const targetedNames = new Set(targeted.map((t) => t.name));
-    const untargeted = (this.options.analysis?.modules ?? []).filter((m) => m.deltaRank > 0 && !targetedNames.has(m.name));
-    if (untargeted.length > 0) {
-      const list = untargeted.slice(0, 6).map((m) => `${codeSpan(m.name)} (rank ${m.deltaRank})`).join(', ');
-      facts.push(`The analysis found changes in modules this adapter does not target: ${list}${untargeted.length > 6 ? `, and ${untargeted.length - 6} more` : ''}.`);
-    }
-    const markdown = lazyHover(() => ({ title: 'target_modules', facts, rules: [], link: this.options.link }));
+    const analysisModules = this.options.analysis?.modules ?? [];
+    const markdown = lazyHover(() => {
+      const targetedNames = new Set(targeted.map((t) => t.name));
+      const untargeted = analysisModules.filter((m) => m.deltaRank > 0 && !targetedNames.has(m.name));
+      if (untargeted.length > 0) {
+        const list = untargeted.slice(0, 6).map((m) => `${codeSpan(m.name)} (rank ${m.deltaRank})`).join(', ');
+        facts.push(`The analysis found changes in modules this adapter does not target: ${list}${untargeted.length > 6 ? `, and ${untargeted.length - 6} more` : ''}.`);
+      }
+      return { title: 'target_modules', facts, rules: [], link: this.options.link };
+    });
     this.hints.inlays.push({ position: this.lines.position(prop.value.end), label, tooltip: markdown });
     this.hints.hovers.push({ range: this.lines.range(prop.keySpan.offset, prop.value.end), markdown });
     if (targeted.length === 0) {
@@ -354,31 +380,74 @@ const MAX_CHECKED_KEYS = 50_000;
 /**
  * The adapter fields, validated by the adapter reader. rank_pattern keys it already accepted are
  * not compiled again (their values are still checked), and alpha_pattern is not read: hints do
- * not use it. Text with comments or trailing commas is taken from the tree.
+ * not use it. Values come from the tree already parsed (what JSON.parse would give, also for text
+ * with comments or trailing commas), so the two big pattern objects are not parsed a second time.
  */
-function readFields(text: string, root: JsonObjectNode, file: string): AdapterConfigFields {
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    raw = toPlainValue(root) as Record<string, unknown>;
+function readFields(root: JsonObjectNode, file: string): { fields: AdapterConfigFields; rankKeys: readonly string[] } {
+  const raw: Record<string, unknown> = {};
+  for (const p of root.properties) {
+    const value = p.key === 'alpha_pattern' || p.key === 'rank_pattern' ? null : toPlainValue(p.value);
+    // defineProperty: a "__proto__" key is data, as with JSON.parse; a repeated key keeps its first place and last value.
+    Object.defineProperty(raw, p.key, { value, enumerable: true, writable: true, configurable: true });
   }
-  const pattern = raw.rank_pattern;
-  const entries = pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern) ? Object.entries(pattern as Record<string, unknown>) : undefined;
+  const patternNode = findProperty(root, 'rank_pattern')?.value;
+  if (patternNode?.kind !== 'object') {
+    const fields = parseAdapterConfig(JSON.stringify({ ...raw, alpha_pattern: null, rank_pattern: patternNode && toPlainValue(patternNode) }), file);
+    return { fields, rankKeys: Object.keys(fields.rankPattern) };
+  }
+  // One pass over the entries: the keys not yet proved usable go to the reader; every value is checked below.
   const fresh: Record<string, unknown> = {};
-  for (const [key, value] of entries ?? []) if (!checkedKeys.has(key)) fresh[key] = value;
-  const fields = parseAdapterConfig(JSON.stringify({ ...raw, alpha_pattern: null, rank_pattern: entries ? fresh : pattern }), file);
-  if (!entries) return fields;
-  if (checkedKeys.size > MAX_CHECKED_KEYS) checkedKeys.clear();
   const rankPattern: Record<string, number> = {};
-  for (const [key, value] of entries) {
-    if (key in fresh) checkedKeys.add(key);
-    else if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1 << 24) {
-      throw new FormatError(file, `field 'rank_pattern.${key}' must be a positive whole number`);
+  const keys: string[] = [];
+  let indexLike = false;
+  /** Keys whose last value so far is not a rank (JSON keeps the last value of a repeated key). */
+  const invalid = new Set<string>();
+  for (const p of patternNode.properties) {
+    const node = p.value;
+    const value = node.kind === 'object' || node.kind === 'array' ? toPlainValue(node) : node.value;
+    if (p.key === '__proto__') {
+      // Data, never a prototype: checked like any value, and (as before) not a usable key.
+      if (!isRank(value)) throw new FormatError(file, "field 'rank_pattern.__proto__' must be a positive whole number");
+      continue;
     }
-    rankPattern[key] = value as number;
+    if (!checkedKeys.has(p.key)) fresh[p.key] = value;
+    if (!hasOwn(rankPattern, p.key)) {
+      keys.push(p.key);
+      const c = p.key.charCodeAt(0);
+      if (c >= 48 && c <= 57) indexLike = true;
+    }
+    rankPattern[p.key] = value as number; // a repeated key: its first place, its last value (as JSON.parse)
+    if (!isRank(value)) invalid.add(p.key);
+    else if (invalid.size > 0) invalid.delete(p.key);
   }
-  return { ...fields, rankPattern };
+  const fields = parseAdapterConfig(JSON.stringify({ ...raw, alpha_pattern: null, rank_pattern: fresh }), file);
+  for (const key of invalid) throw new FormatError(file, `field 'rank_pattern.${key}' must be a positive whole number`);
+  if (checkedKeys.size > MAX_CHECKED_KEYS) checkedKeys.clear();
+  for (const key of keys) if (hasOwn(fresh, key)) checkedKeys.add(key);
+  // Objects list array-index keys ("0", "12") first: only then is the order not the file's.
+  return { fields: { ...fields, rankPattern }, rankKeys: indexLike ? Object.keys(rankPattern) : keys };
+}
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/** What the adapter reader accepts as a rank. */
+function isRank(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1 << 24;
+}
+
+/**
+ * The start of `JSON.stringify(value)` for a flat object: all of it when it is at most `atLeast`
+ * characters long, else a prefix of at least `atLeast` characters (enough for a shortened title
+ * without serialising a thousand entries).
+ */
+function jsonPrefix(value: Readonly<Record<string, number>>, atLeast: number): string {
+  let out = '{';
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${JSON.stringify(value[key])}`;
+    if (out.length >= atLeast) return out;
+  }
+  return `${out}}`;
 }
 
 /** "q_proj ×2, v_proj ×2" (counts are modules, usually one per layer); long lists shortened. */

@@ -43,7 +43,15 @@ export function codeSpan(text: string): string {
 
 /** 1234567 → "1,234,567" (fixed locale so tests and screenshots agree everywhere). */
 export function formatCount(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const rounded = Math.round(n);
+  const digits = rounded.toString();
+  // Hot path (a label per rank_pattern entry): group the digits of a plain safe integer by hand.
+  if (rounded >= 0 && rounded <= Number.MAX_SAFE_INTEGER) {
+    let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+    for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+    return out;
+  }
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** 1234567 → "1.23M", 2100000000 → "2.1B", 950 → "950". */

@@ -179,7 +179,9 @@ export async function runHintsBench(log: (line: string) => void): Promise<Record
     intermediate_size: 11008, vocab_size: 32000,
   }, 'base/config.json');
   const base = { folder: '/base', via: 'base_model_name_or_path' as const, config: baseConfig };
-  const adapterVersions = edits(adapter, /_proj": \d/g, 60, '1');
+  // Valid JSON edits exactly after the first digit of alpha_pattern and rank_pattern values (the
+  // drifting `edits` left 4 of the 60 versions invalid JSON, which return early).
+  const adapterVersions = editsAtAnchors(adapter, /_proj": \d/g, 60, '1');
   const lines = new LineTable(adapter).position(adapter.length).line + 1;
   const sample = computeAdapterHints(adapter, { file: 'adapter_config.json', link, base });
   log(`hints: adapter_config.json ${lines} lines, ${sample.inlays.length} inlay hints, ${sample.diagnostics.length} diagnostics`);

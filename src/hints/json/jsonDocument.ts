@@ -188,10 +188,9 @@ class Reader {
       i++;
     }
     this.pos = i + 1;
-    const raw = t.slice(start, i + 1);
-    if (simple) return raw.slice(1, -1);
+    if (simple) return t.slice(start + 1, i);
     try {
-      return JSON.parse(raw) as string;
+      return JSON.parse(t.slice(start, i + 1)) as string;
     } catch {
       throw new JsonSyntaxError('invalid escape in a string', start);
     }
@@ -210,12 +209,24 @@ class Reader {
     }
     const raw = t.slice(start, i);
     const value = Number(raw);
-    if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(raw) || !Number.isFinite(value)) {
+    if (!(isPlainInteger(t, start, i) || JSON_NUMBER.test(raw)) || !Number.isFinite(value)) {
       throw new JsonSyntaxError(`invalid number '${raw.slice(0, 20)}'`, start);
     }
     this.pos = i;
     return { kind: 'number', value, offset: start, end: i };
   }
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** `[start, end)` is 1–15 digits without a leading zero (most numbers in these files): valid JSON, no regex needed. */
+function isPlainInteger(t: string, start: number, end: number): boolean {
+  if (end - start > 15 || end === start || (t.charCodeAt(start) === 48 && end - start > 1)) return false;
+  for (let i = start; i < end; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const LITERALS: [string, { kind: 'boolean' | 'null'; value: boolean | null }][] = [
