@@ -173,17 +173,21 @@ class AdapterContext {
     if (this.options.analysis) {
       next = this.analysis.recommended;
     } else {
-      next = {};
-      for (const entry of entries) {
-        if (entry.key === undefined) continue;
-        const need = entry.modules.length > 0 ? this.facts(entry).worstNeed : entry.rank;
-        next[entry.key] = Math.min(entry.rank, need);
-      }
       const rEntry = entries[0]!;
       const byName = new Map<string, number>();
       for (const m of rEntry.modules) {
         const need = architectureNeed(m, this.D);
         if (need < rEntry.rank) byName.set(m.short, Math.max(byName.get(m.short) ?? 0, need));
+      }
+      // The usual case, checked without building a thousand-key object: every entry already at
+      // or below its need (it would be written unchanged) and no new name to add.
+      const lowers = entries.some((e) => e.key !== undefined && e.modules.length > 0 && this.facts(e).worstNeed < e.rank);
+      if (!lowers && [...byName.keys()].every((name) => name in this.fields.rankPattern)) return undefined;
+      next = {};
+      for (const entry of entries) {
+        if (entry.key === undefined) continue;
+        const need = entry.modules.length > 0 ? this.facts(entry).worstNeed : entry.rank;
+        next[entry.key] = Math.min(entry.rank, need);
       }
       for (const [name, need] of byName) if (!(name in next)) next[name] = need;
     }
@@ -402,6 +406,7 @@ function readFields(root: JsonObjectNode, file: string): { fields: AdapterConfig
   let indexLike = false;
   /** Keys whose last value so far is not a rank (JSON keeps the last value of a repeated key). */
   const invalid = new Set<string>();
+  const seen = new Set<string>();
   for (const p of patternNode.properties) {
     const node = p.value;
     const value = node.kind === 'object' || node.kind === 'array' ? toPlainValue(node) : node.value;
@@ -411,7 +416,8 @@ function readFields(root: JsonObjectNode, file: string): { fields: AdapterConfig
       continue;
     }
     if (!checkedKeys.has(p.key)) fresh[p.key] = value;
-    if (!hasOwn(rankPattern, p.key)) {
+    if (!seen.has(p.key)) {
+      seen.add(p.key);
       keys.push(p.key);
       const c = p.key.charCodeAt(0);
       if (c >= 48 && c <= 57) indexLike = true;
