@@ -8,15 +8,26 @@ import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { UiTest } from './index';
 
-/** Opens a workspace file through Quick Open (Ctrl+P), like a person would. */
+/**
+ * Opens a workspace file through Quick Open (Ctrl+P), like a person would. A file the test has just
+ * written may reach the file search a moment later: retry (bounded) until it is listed.
+ */
 export async function quickOpen(page: Page, query: string, rowText: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('Control+P');
-  const input = widget.locator('input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(query);
-  await widget.locator('.monaco-list-row').filter({ hasText: rowText }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Enter');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    const input = widget.locator('input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(query);
+    try {
+      await widget.locator('.monaco-list-row').filter({ hasText: rowText }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      if (attempt >= 6) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** The active webview's document (VS Code nests it: an outer iframe, then the active frame). */
