@@ -29,11 +29,80 @@ export function computePythonHints(findings: PythonFindings, source: string, opt
   // The line table is only needed when a directive is present; findTargetDepthDirective builds
   // one lazily, so a file without a directive costs one `includes` scan, not a table per update.
   const directive = findTargetDepthDirective(source, lines);
-  const ctx: Ctx = { hints, options, directive, targeted: new Map() };
-  for (const stack of findings.stacks) stackHints(ctx, stack);
-  for (const call of findings.loraConfigs) loraConfigHints(ctx, call, findings);
+  const ctx: Ctx = {
+    hints, options, directive, targeted: new Map(), targetTexts: new Map(),
+    memoKey: JSON.stringify([directive ?? null, options.targetDepthSetting, options.link.argsJson]),
+  };
+  for (const stack of findings.stacks) memoStackHints(ctx, stack);
+  for (const call of findings.loraConfigs) memoLoraConfigHints(ctx, call, findings);
   return hints;
 }
+
+/**
+ * Hints made for a finding object, reused while the same object comes back: the Python reader
+ * hands back the very same finding objects for statements an edit did not touch (see
+ * formats/python/findingsCache.ts), so only edited statements are rendered again. A finding is
+ * immutable once built; `key` holds everything else the hints depend on.
+ */
+interface Rendered {
+  key: string;
+  lenses: DocumentHints['lenses'];
+  hovers: DocumentHints['hovers'];
+  inlays: DocumentHints['inlays'];
+  /** For LoraConfig hints: the Linear layers `target_modules` selected (compared by identity). */
+  targeted?: readonly LinearFinding[];
+}
+const renderedStacks = new WeakMap<StackFinding, Rendered>();
+const renderedConfigs = new WeakMap<LoraConfigFinding, Rendered>();
+
+/** Renders `render` into a fresh hints object and returns what it added. */
+function rendering(ctx: Ctx, render: (ctx: Ctx) => void, targeted?: readonly LinearFinding[]): Rendered {
+  const out = emptyHints();
+  render({ ...ctx, hints: out });
+  const rendered: Rendered = { key: ctx.memoKey, lenses: out.lenses, hovers: out.hovers, inlays: out.inlays };
+  if (targeted) rendered.targeted = targeted;
+  return rendered;
+}
+
+function emit(ctx: Ctx, rendered: Rendered): void {
+  ctx.hints.lenses.push(...rendered.lenses);
+  ctx.hints.hovers.push(...rendered.hovers);
+  ctx.hints.inlays.push(...rendered.inlays);
+}
+
+function memoStackHints(ctx: Ctx, stack: StackFinding): void {
+  let rendered = renderedStacks.get(stack);
+  if (rendered?.key !== ctx.memoKey) {
+    rendered = rendering(ctx, (c) => stackHints(c, stack));
+    renderedStacks.set(stack, rendered);
+  }
+  emit(ctx, rendered);
+}
+
+function memoLoraConfigHints(ctx: Ctx, call: LoraConfigFinding, findings: PythonFindings): void {
+  const targeted = targetedOf(ctx, call, findings);
+  let rendered = renderedConfigs.get(call);
+  if (rendered?.key !== ctx.memoKey || !sameItems(rendered.targeted!, targeted)) {
+    rendered = rendering(ctx, (c) => loraConfigHints(c, call, targeted), targeted);
+    renderedConfigs.set(call, rendered);
+  }
+  emit(ctx, rendered);
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The Linear layers of this file that the call's `target_modules` selects. */
+function targetedOf(ctx: Ctx, call: LoraConfigFinding, findings: PythonFindings): LinearFinding[] {
+  const tm = call.targetModules;
+  const targets = tm && !isUnresolved(tm.value) ? tm.value : undefined;
+  return targets === undefined || targets === null ? NONE : memoTargetedLinears(ctx, findings.linears, targets);
+}
+const NONE: LinearFinding[] = [];
 
 interface Ctx {
   hints: DocumentHints;
@@ -44,6 +113,10 @@ interface Ctx {
    * configs, and each lookup scans every Linear of the file.
    */
   targeted: Map<string, LinearFinding[]>;
+  /** Everything besides the finding that rendered hints depend on. */
+  memoKey: string;
+  /** Texts per targeted-layer list (the lists come from `targeted`, so equal lists are one object). */
+  targetTexts: Map<readonly LinearFinding[], TargetText>;
 }
 
 function linearsOf(stack: StackFinding): LinearFinding[] {
@@ -144,27 +217,57 @@ function attentionStackHints(ctx: Ctx, stack: StackFinding, linears: readonly Li
   ], () => [worst]);
 }
 
-function loraConfigHints(ctx: Ctx, call: LoraConfigFinding, findings: PythonFindings): void {
+function loraConfigHints(ctx: Ctx, call: LoraConfigFinding, targeted: readonly LinearFinding[]): void {
   const r = call.r;
   const tm = call.targetModules;
   const targets = tm && !isUnresolved(tm.value) ? tm.value : undefined;
-  const targeted = targets === undefined || targets === null ? [] : memoTargetedLinears(ctx, findings.linears, targets);
   const rank = r && !isUnresolved(r.value) ? r.value : r ? undefined : 8; // PEFT's default r is 8
-  const names = [...new Set(targeted.map((l) => l.modulePath!))];
+  const text = memoTargetText(ctx, targeted);
 
   if (tm) {
-    const label = targets === undefined ? '→ not resolved from the source' : targeted.length === 0 ? '→ no nn.Linear of this file' : `→ ${targeted.length} nn.Linear in this file (${names.join(', ')})`;
-    const markdown = lazyHover(() => ({
-      title: 'target_modules',
-      facts: [targeted.length === 0
-        ? 'No `nn.Linear` assigned in this file has a module path that these names select (they may be in another file or library).'
-        : `Selects ${targeted.length} \`nn.Linear\` layers of this file: ${names.map((n) => `${codeSpan(n)}`).join(', ')}.`],
-      rules: [], link: ctx.options.link,
-    }));
+    const label = targets === undefined ? '→ not resolved from the source' : text.selectedLabel;
+    const markdown = lazyHover(() => ({ title: 'target_modules', facts: [text.selectedFact], rules: [], link: ctx.options.link }));
     ctx.hints.inlays.push({ position: tm.range.end, label, tooltip: markdown });
   }
   if (!r) return;
   if (rank === undefined) return;
+  let byRank = text.byRank.get(rank);
+  if (!byRank) {
+    byRank = rankText(targeted, text.names, rank);
+    text.byRank.set(rank, byRank);
+  }
+  const { label, facts, rules } = byRank;
+  const markdown = lazyHover(() => ({ title: `LoraConfig r = ${rank}`, facts, rules, link: ctx.options.link }));
+  ctx.hints.inlays.push({ position: r.range.end, label, tooltip: markdown });
+  ctx.hints.hovers.push({ range: r.range, markdown });
+}
+
+/** What LoraConfig hints say about one set of targeted layers; files repeat the same config many times. */
+interface TargetText {
+  names: string[];
+  selectedLabel: string;
+  selectedFact: string;
+  byRank: Map<number, { label: string; facts: string[]; rules: RuleInfo[] }>;
+}
+
+function memoTargetText(ctx: Ctx, targeted: readonly LinearFinding[]): TargetText {
+  let text = ctx.targetTexts.get(targeted);
+  if (!text) {
+    const names = [...new Set(targeted.map((l) => l.modulePath!))];
+    text = {
+      names,
+      selectedLabel: targeted.length === 0 ? '→ no nn.Linear of this file' : `→ ${targeted.length} nn.Linear in this file (${names.join(', ')})`,
+      selectedFact: targeted.length === 0
+        ? 'No `nn.Linear` assigned in this file has a module path that these names select (they may be in another file or library).'
+        : `Selects ${targeted.length} \`nn.Linear\` layers of this file: ${names.map((n) => `${codeSpan(n)}`).join(', ')}.`,
+      byRank: new Map(),
+    };
+    ctx.targetTexts.set(targeted, text);
+  }
+  return text;
+}
+
+function rankText(targeted: readonly LinearFinding[], names: readonly string[], rank: number): { label: string; facts: string[]; rules: RuleInfo[] } {
   const sized = targeted.filter((l) => !isUnresolved(l.inFeatures) && !isUnresolved(l.outFeatures));
   let label: string;
   const facts: string[] = [];
@@ -199,9 +302,7 @@ function loraConfigHints(ctx: Ctx, call: LoraConfigFinding, findings: PythonFind
     if (sized.some((l) => ATTENTION_NAME.test(l.modulePath ?? ''))) rules.push(transformerWorstCase(first.inFeatures as number));
     rules.push(matrixRankBound(first.inFeatures as number, first.outFeatures as number), cmp);
   }
-  const markdown = lazyHover(() => ({ title: `LoraConfig r = ${rank}`, facts, rules, link: ctx.options.link }));
-  ctx.hints.inlays.push({ position: r.range.end, label, tooltip: markdown });
-  ctx.hints.hovers.push({ range: r.range, markdown });
+  return { label, facts, rules };
 }
 
 function memoTargetedLinears(ctx: Ctx, linears: readonly LinearFinding[], targets: readonly string[] | string): LinearFinding[] {

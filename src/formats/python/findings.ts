@@ -8,9 +8,11 @@ import {
   either, findArg, orNone, type Coerce,
 } from './callArgs';
 import { evaluate, isUnres, toPyValue } from './evaluate';
+import type { EvalResult } from './evaluate';
 import type { CallIR, ExprIR, ExprSite, Span, StatementSummary } from './ir';
 import type { LineTable } from './positions';
 import { NameResolver } from './resolver';
+import { FindingsCache, rebaseOutput, sameEval, type Dependency, type StatementOutput } from './findingsCache';
 import { ACTIVATION_NAMES } from './syntax';
 import type {
   ArgumentFinding, AttentionFinding, ConstantFinding, LinearFinding, LoraConfigFinding, LoraField,
@@ -52,13 +54,22 @@ interface Place {
   path: string | undefined;
 }
 
+/**
+ * `cache` (one per document) makes repeated calls incremental: a statement whose summary object is
+ * unchanged and whose file-wide inputs (constants, imports, earlier module classes and layers) read
+ * the same as last time reuses its findings, moved by the statement's line/column shift.
+ * The result is the same as without a cache.
+ */
 export function buildFindings(
   statements: readonly PlacedStatement[],
   source: string,
   lines: LineTable,
+  cache?: FindingsCache,
 ): Omit<PythonFindings, 'syntaxErrors'> {
-  return new FindingsBuilder(statements, source, lines).build();
+  return new FindingsBuilder(statements, source, lines, cache).build();
 }
+
+export { FindingsCache } from './findingsCache';
 
 class FindingsBuilder {
   readonly resolver: NameResolver;
@@ -72,17 +83,45 @@ class FindingsBuilder {
   private readonly kinds = new Map<CallIR, { kind: CallKind; name: string }>();
   /** Class names known to be nn.Module subclasses. */
   private readonly moduleClasses = new Set<string>();
+  /** What the statement being visited produces and reads from outside itself. */
+  private out: StatementOutput | undefined;
+  /** Keys of the dependencies `out` already records. */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly statements: readonly PlacedStatement[],
     private readonly source: string,
     private readonly lines: LineTable,
+    private readonly cache: FindingsCache | undefined,
   ) {
     this.resolver = new NameResolver(statements);
   }
 
   build(): Omit<PythonFindings, 'syntaxErrors'> {
-    this.statements.forEach((stmt, index) => this.statement(stmt, index));
+    this.statements.forEach((stmt, index) => {
+      const start = this.lines.position(stmt.base);
+      const cached = this.cache?.get(stmt.summary);
+      let out = cached && this.dependenciesHold(cached.deps) ? rebaseOutput(cached, start) : undefined;
+      if (!out) {
+        out = { start, deps: [], linears: [], stacks: [], attention: [], loraConfigs: [], moduleClasses: [], layerWrites: new Map() };
+        this.out = out;
+        this.asked.clear();
+        this.statement(stmt, index);
+        this.out = undefined;
+      } else {
+        for (const name of out.moduleClasses) this.moduleClasses.add(name);
+        for (const [key, finding] of out.layerWrites) {
+          if (finding) this.layerByName.set(key, finding);
+          else this.layerByName.delete(key);
+        }
+      }
+      this.cache?.set(stmt.summary, out);
+      this.linears.push(...out.linears);
+      this.stacks.push(...out.stacks);
+      this.attention.push(...out.attention);
+      this.loraConfigs.push(...out.loraConfigs);
+    });
+    this.cache?.keepOnly(this.statements.map((s) => s.summary));
     const byStart = (a: { range: SourceRange }, b: { range: SourceRange }) =>
       a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
     return {
@@ -109,17 +148,18 @@ class FindingsBuilder {
     summary.classes.forEach((cls, classIndex) => {
       const isModule = cls.bases.some((parts) => {
         if (!parts) return false;
-        if (parts.length === 1 && this.moduleClasses.has(parts[0]!)) return true;
-        return normalise(this.resolver.canonical(parts)) === 'torch.nn.Module';
+        if (parts.length === 1 && this.isModuleClass(parts[0]!)) return true;
+        return normalise(this.canonical(parts)) === 'torch.nn.Module';
       });
       if (!isModule) return;
       this.moduleClasses.add(cls.name);
+      this.out!.moduleClasses.push(cls.name);
       const layers: StackLayer[] = [];
       summary.sites.forEach((site, i) => {
         if (site.classIndex === classIndex && site.inInit && site.target?.kind === 'self') layers.push(...siteLayers[i]!);
       });
       if (!hasLinear(layers)) return;
-      this.stacks.push(this.stack('moduleClass', this.range(cls.span, base), layers, cls.name, this.range(cls.nameSpan, base)));
+      this.out!.stacks.push(this.stack('moduleClass', this.range(cls.span, base), layers, cls.name, this.range(cls.nameSpan, base)));
     });
   }
 
@@ -135,6 +175,7 @@ class FindingsBuilder {
     const finding = expr.k === 'call' ? this.layerByCall.get(expr.call) : undefined;
     if (finding) this.layerByName.set(key, finding);
     else this.layerByName.delete(key);
+    if (key.startsWith('module:')) this.out!.layerWrites.set(key, finding);
   }
 
   // ---- expressions ----
@@ -174,7 +215,7 @@ class FindingsBuilder {
     let known = this.kinds.get(call);
     if (known) return known;
     known = { kind: 'other', name: '' };
-    const canonical = call.callee ? normalise(this.resolver.canonical(call.callee)) : null;
+    const canonical = call.callee ? normalise(this.canonical(call.callee)) : null;
     if (canonical?.startsWith('torch.nn.') && !canonical.slice('torch.nn.'.length).includes('.')) {
       const name = canonical.slice('torch.nn.'.length);
       const kind = TORCH_NN_KINDS[name] ?? (ACTIVATIONS.has(name) ? 'activation' : /^[A-Z]/.test(name) ? 'module' : 'other');
@@ -202,12 +243,12 @@ class FindingsBuilder {
         return [{ kind: 'module', name, range: this.range(call.span, place.base) }];
       case 'lora':
         this.visitArgs(call, place);
-        this.loraConfigs.push(this.lora(call, place));
+        this.out!.loraConfigs.push(this.lora(call, place));
         return [];
       case 'multiheadAttention': case 'transformerEncoderLayer': case 'transformerDecoderLayer':
       case 'transformerEncoder': case 'transformerDecoder': case 'transformer':
         this.visitArgs(call, place);
-        this.attention.push(this.attentionFinding(call, kind, place));
+        this.out!.attention.push(this.attentionFinding(call, kind, place));
         return [{ kind: 'module', name, range: this.range(call.span, place.base) }];
       case 'other':
         if (call.calleeExpr) this.visit(call.calleeExpr, this.noPath(place));
@@ -241,7 +282,7 @@ class FindingsBuilder {
     if (outF.range) finding.argumentRanges.outFeatures = outF.range;
     if (bias.range) finding.argumentRanges.bias = bias.range;
     if (place.path) finding.modulePath = place.path;
-    this.linears.push(finding);
+    this.out!.linears.push(finding);
     return finding;
   }
 
@@ -280,7 +321,7 @@ class FindingsBuilder {
     if (!hasLinear(layers)) return layers;
     const target = top ? place.site.target : undefined;
     const name = target ? (target.kind === 'self' ? `self.${target.name}` : target.name) : undefined;
-    this.stacks.push(this.stack(kind, this.range(call.span, place.base), layers, name, target ? this.range(target.span, place.base) : undefined));
+    this.out!.stacks.push(this.stack(kind, this.range(call.span, place.base), layers, name, target ? this.range(target.span, place.base) : undefined));
     return layers;
   }
 
@@ -304,7 +345,7 @@ class FindingsBuilder {
     if (comp.clauses.length !== 1) return whole('only one `for … in range(…)` clause is counted');
     const iter = comp.clauses[0]!.iter;
     const call = iter.k === 'call' ? iter.call : undefined;
-    if (!call || call.callee?.length !== 1 || call.callee[0] !== 'range' || !this.resolver.isBuiltin('range')) {
+    if (!call || call.callee?.length !== 1 || call.callee[0] !== 'range' || !this.isBuiltin('range')) {
       return { unresolved: this.text(iter.span, base), reason: 'the loop is not over range(…)' };
     }
     if (call.keywords.length > 0 || call.hasKeywordSplat || call.positional.some((a) => a.k === 'splat') ||
@@ -313,7 +354,7 @@ class FindingsBuilder {
     }
     const values: number[] = [];
     for (const arg of call.positional) {
-      const r = coerce(evaluate(arg, this.resolver.lookup), asInt);
+      const r = coerce(evaluate(arg, this.lookup), asInt);
       if (!r.ok) return { unresolved: this.text(arg.span, base), reason: r.reason };
       values.push(r.value);
     }
@@ -427,10 +468,10 @@ class FindingsBuilder {
   private linkedLayer(expr: ExprIR, place: Place): TransformerLayerFinding | undefined {
     if (expr.k === 'call') return this.layerByCall.get(expr.call);
     const { site, stmt } = place;
-    if (expr.k === 'name') return this.layerByName.get(this.scopeKey(stmt, site, expr.name, false));
+    if (expr.k === 'name') return this.layerNamed(this.scopeKey(stmt, site, expr.name, false));
     const text = this.text(expr.span, place.base).replace(/\s+/g, '');
     if (text.startsWith('self.') && /^self\.\w+$/.test(text)) {
-      return this.layerByName.get(this.scopeKey(stmt, site, text.slice(5), true));
+      return this.layerNamed(this.scopeKey(stmt, site, text.slice(5), true));
     }
     return undefined;
   }
@@ -486,6 +527,62 @@ class FindingsBuilder {
     return out;
   }
 
+  // ---- reads from outside the statement, recorded so a cached statement can be checked ----
+
+  private canonical(parts: readonly string[]): string | null {
+    const value = this.resolver.canonical(parts);
+    this.depend(`c:${parts.join('.')}`, { k: 'canonical', parts, value });
+    return value;
+  }
+
+  private readonly lookup = (name: string): EvalResult => {
+    const value = this.resolver.lookup(name);
+    this.depend(`l:${name}`, { k: 'lookup', name, value });
+    return value;
+  };
+
+  private isBuiltin(name: string): boolean {
+    const value = this.resolver.isBuiltin(name);
+    this.depend(`b:${name}`, { k: 'builtin', name, value });
+    return value;
+  }
+
+  private isModuleClass(name: string): boolean {
+    const value = this.moduleClasses.has(name);
+    // A class of this same statement is not an outside input.
+    if (!this.out!.moduleClasses.includes(name)) this.depend(`m:${name}`, { k: 'moduleClass', name, value });
+    return value;
+  }
+
+  private layerNamed(key: string): TransformerLayerFinding | undefined {
+    const value = this.layerByName.get(key);
+    // Only module-level names cross statements; a name this statement wrote is its own.
+    if (key.startsWith('module:') && !this.out!.layerWrites.has(key)) this.depend(`n:${key}`, { k: 'layer', key, value });
+    return value;
+  }
+
+  /** Records a dependency once per statement (the answer cannot change within one build). */
+  private depend(key: string, dep: Dependency): void {
+    if (this.asked.has(key)) return;
+    this.asked.add(key);
+    this.out!.deps.push(dep);
+  }
+
+  /** True when every outside input of a cached statement reads the same now. */
+  private dependenciesHold(deps: readonly Dependency[]): boolean {
+    for (const d of deps) {
+      switch (d.k) {
+        case 'canonical': if (this.resolver.canonical(d.parts) !== d.value) return false; break;
+        case 'lookup': if (!sameEval(this.resolver.lookup(d.name), d.value)) return false; break;
+        case 'builtin': if (this.resolver.isBuiltin(d.name) !== d.value) return false; break;
+        case 'moduleClass': if (this.moduleClasses.has(d.name) !== d.value) return false; break;
+        // By identity: a layer finding from another statement that was rebuilt or moved is a new object.
+        case 'layer': if (this.layerByName.get(d.key) !== d.value) return false; break;
+      }
+    }
+    return true;
+  }
+
   // ---- helpers ----
 
   /** One parameter of a call, resolved and typed; `dflt` is the library default when absent. */
@@ -500,7 +597,7 @@ class FindingsBuilder {
   }
 
   private resolve<T>(expr: ExprIR, base: number, c: Coerce<T>): Resolved<T> {
-    const r = coerce(evaluate(expr, this.resolver.lookup), c);
+    const r = coerce(evaluate(expr, this.lookup), c);
     return r.ok ? r.value : { unresolved: this.text(expr.span, base), reason: r.reason };
   }
 

@@ -11,7 +11,7 @@
  */
 import { Parser, Edit, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { summarizeStatement } from './extract';
-import { buildFindings, type PlacedStatement } from './findings';
+import { buildFindings, FindingsCache, type PlacedStatement } from './findings';
 import type { StatementSummary } from './ir';
 import { loadPython, type LoadedPython, type PythonWasmPaths } from './loader';
 import { LineTable } from './positions';
@@ -61,6 +61,8 @@ class TreeSitterModelParser implements PythonModelParser {
   private lastFindings: PythonFindings | undefined;
   /** Summaries by statement text; only the statements of the last analysis are kept. */
   private cache = new Map<string, CachedStatement>();
+  /** Each statement's findings, reused while the statement and what it reads are unchanged. */
+  private readonly findingsCache = new FindingsCache();
   private aliasNames: string[] = [];
   private copier: SyntaxCopier;
   private disposed = false;
@@ -87,11 +89,12 @@ class TreeSitterModelParser implements PythonModelParser {
       this.aliasNames = aliases;
       this.copier = new SyntaxCopier(this.loaded, interestingPattern(aliases));
       this.cache.clear();
+      this.findingsCache.clear();
       statements = this.summarize(tree, source);
     }
     const lines = new LineTable(source);
     const findings: PythonFindings = {
-      ...buildFindings(statements.map((s) => s.placed), source, lines),
+      ...buildFindings(statements.map((s) => s.placed), source, lines, this.findingsCache),
       syntaxErrors: statements.flatMap(({ placed, errors }) => errors.map((e) => {
         const f: SyntaxErrorFinding = { kind: e.kind, range: lines.range(placed.base + e.span.start, placed.base + e.span.end) };
         if (e.missing !== undefined) f.missing = e.missing;
@@ -116,6 +119,7 @@ class TreeSitterModelParser implements PythonModelParser {
     this.lastSource = undefined;
     this.lastFindings = undefined;
     this.cache.clear();
+    this.findingsCache.clear();
   }
 
   /** Parses incrementally from the previous tree when there is one. */

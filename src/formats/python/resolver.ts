@@ -29,8 +29,8 @@ export class NameResolver {
   private readonly defs = new Map<string, PlacedConstant[]>();
   private readonly memo = new Map<string, EvalResult>();
   private readonly evaluating = new Set<string>();
-  /** By callee array identity: the same summary objects come back on every analysis. */
-  private readonly canonicalMemo = new Map<readonly string[], string | null>();
+  /** By dotted name: every call site of `nn.Linear` asks the same question. */
+  private readonly canonicalMemo = new Map<string, string | null>();
 
   constructor(statements: readonly { summary: StatementSummary; base: number }[]) {
     for (const { summary, base } of statements) {
@@ -61,10 +61,11 @@ export class NameResolver {
 
   /** `['nn', 'Linear']` → `torch.nn.Linear`; null when the head is unknown or rebound locally. */
   canonical(parts: readonly string[]): string | null {
-    let known = this.canonicalMemo.get(parts);
+    const key = parts.length === 1 ? parts[0]! : parts.join('.');
+    let known = this.canonicalMemo.get(key);
     if (known === undefined) {
       known = this.computeCanonical(parts);
-      this.canonicalMemo.set(parts, known);
+      this.canonicalMemo.set(key, known);
     }
     return known;
   }
