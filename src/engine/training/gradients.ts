@@ -6,7 +6,7 @@
  * Registered only where the namespace has none (tfjs-node brings its own).
  * The matmul gradient transposes explicitly instead of using the transposeA/B flags, which are
  * many times slower on the wasm backend (design.md). Slice and Reshape carry the gradient from the
- * one flat parameter vector to each layer's views.
+ * one flat parameter vector to each layer's views; Multiply scales the summed loss of a group of runs.
  */
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import type { TfNamespace } from '../backend';
@@ -57,10 +57,21 @@ function gradConfigs(tf: TfNamespace): GradConfig[] {
       gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const [a, b] = saved;
         const g = dy as Tensor;
+        const outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
         return {
-          a: () => tf.mul(g, tf.mul(tf.scalar(2), tf.sub(a, b))),
-          b: () => tf.mul(g, tf.mul(tf.scalar(2), tf.sub(b, a))),
+          a: () => unbroadcast(tf.mul(g, tf.mul(tf.scalar(2), tf.sub(a, b))), a.shape, outShape),
+          b: () => unbroadcast(tf.mul(g, tf.mul(tf.scalar(2), tf.sub(b, a))), b.shape, outShape),
         };
+      },
+    },
+    {
+      kernelName: 'Multiply',
+      inputsToSave: ['a', 'b'],
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+        const [a, b] = saved;
+        const g = dy as Tensor;
+        const outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+        return { a: () => unbroadcast(tf.mul(g, b), a.shape, outShape), b: () => unbroadcast(tf.mul(g, a), b.shape, outShape) };
       },
     },
     {

@@ -7,7 +7,7 @@ export { buildConstruction, type BiasMode, type ConstructionBlock, type Construc
 // The float64 dense helpers and Jacobi SVD live in linalg/; re-exported under their former names here.
 export { jacobiSvd, type Mat, SingularMatrixError, singularValuesF64, type Svd } from '../linalg';
 export { type Fnn, type FnnLayer, forwardFnn, gaussianInputs, meanSquaredError, randomFnn } from './fnn';
-export { fitByGradient, type FitMethod, type FitOptions, type FitResult } from './gradientFit';
+export { fitByGradient, fitGroupByGradient, type FitMethod, type FitOptions, type FitResult, type FitRunSpec, type GroupFitOptions } from './gradientFit';
 export { exportPeftAdapter, fnnModuleName, type PeftExportOptions } from './peftExport';
 export { deriveSeed, SeededRandom } from './random';
 export { renderValidationTable } from './renderValidation';

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadBackend, type TensorBackend } from '../../../../src/engine/backend';
 import { forwardFnn, meanSquaredError } from '../../../../src/engine/training/fnn';
-import { fitByGradient, type FitOptions } from '../../../../src/engine/training/gradientFit';
+import { fitByGradient, fitGroupByGradient, type FitOptions, type FitRunSpec } from '../../../../src/engine/training/gradientFit';
 import { pair } from './helpers';
 
 let backend: TensorBackend;
@@ -68,5 +68,51 @@ describe('fitByGradient (final-layer tuning)', () => {
     assert.deepEqual(fit.adapted.layers[0].bias, frozen.layers[0].bias);
     assert.notDeepEqual(fit.adapted.layers[1].weight.data, frozen.layers[1].weight.data);
     assert.equal(fit.adapters, undefined);
+  });
+});
+
+describe('fitGroupByGradient (runs trained together as one batched model)', () => {
+  const runs: FitRunSpec[] = [
+    { method: 'lora', rank: 1, biases: 'tunable', learningRate: 1e-2 },
+    { method: 'lora', rank: 3, biases: 'frozen', learningRate: 1e-3 },
+    { method: 'final-layers', tunedLayers: 1, biases: 'tunable', learningRate: 1e-2 },
+    { method: 'lora', rank: 2, biases: 'tunable', learningRate: 3e-2 },
+  ];
+  const common = { steps: 40, batchSize: 32, seed: 11 };
+
+  it('gives every run what it gets alone (same batches, same start), whatever else is in the group', async () => {
+    const together = await fitGroupByGradient(backend.tf, frozen, target, runs, common);
+    for (const [i, run] of runs.entries()) {
+      const [alone] = await fitGroupByGradient(backend.tf, frozen, target, [run], common);
+      together[i].adapted.layers.forEach((layer, l) => {
+        const ref = alone.adapted.layers[l];
+        for (let j = 0; j < layer.weight.data.length; j++) {
+          assert.ok(Math.abs(layer.weight.data[j] - ref.weight.data[j]) < 1e-5, `run ${i} layer ${l} weight ${j}: ${layer.weight.data[j]} vs ${ref.weight.data[j]}`);
+        }
+        for (let j = 0; j < layer.bias.length; j++) assert.ok(Math.abs(layer.bias[j] - ref.bias[j]) < 1e-5, `run ${i} layer ${l} bias ${j}`);
+      });
+      assert.ok(Math.abs(together[i].finalBatchLoss - alone.finalBatchLoss) <= 1e-5 * Math.max(1, alone.finalBatchLoss));
+    }
+    assert.equal(backend.tf.memory().numTensors, 0, 'every tensor is disposed');
+  });
+
+  it('changes only what each run may change: frozen biases, untuned layers and padded rank columns stay put', async () => {
+    const fits = await fitGroupByGradient(backend.tf, frozen, target, runs, common);
+    // Frozen-bias LoRA keeps every bias exactly, though the group tunes biases for other runs.
+    fits[1].adapted.layers.forEach((layer, l) => assert.deepEqual(layer.bias, frozen.layers[l].bias));
+    // Final-layer tuning of the last layer leaves the first exactly as it was.
+    assert.deepEqual(fits[2].adapted.layers[0].weight.data, frozen.layers[0].weight.data);
+    assert.deepEqual(fits[2].adapted.layers[0].bias, frozen.layers[0].bias);
+    // Rank-1 factors have one column (the padding to the group's rank 3 is not returned).
+    const { a, b } = fits[0].adapters?.[0] ?? assert.fail('adapters');
+    assert.deepEqual([a.cols, b.cols], [1, 1]);
+    // Every run did learn something.
+    for (const fit of fits) assert.ok(fit.finalBatchLoss > 0 && Number.isFinite(fit.finalBatchLoss));
+    assert.ok(fits.every((fit) => fit.adapted.layers.some((layer, l) => layer.weight.data.some((w, j) => w !== frozen.layers[l].weight.data[j]))));
+  });
+
+  it('refuses a run the network cannot take', async () => {
+    await assert.rejects(fitGroupByGradient(backend.tf, frozen, target, [{ method: 'lora', rank: 5, biases: 'tunable', learningRate: 1e-2 }], common), /rank in 1…4/);
+    await assert.rejects(fitGroupByGradient(backend.tf, frozen, target, [{ method: 'final-layers', tunedLayers: 3, biases: 'tunable', learningRate: 1e-2 }], common), /1 ≤ k ≤ 2/);
   });
 });
