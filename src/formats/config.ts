@@ -154,118 +154,96 @@ function llamaLikeConfig(f: FieldReader, type: SupportedModelType, storageDtype:
   };
 }
 
-function gpt2Config(f: FieldReader, type: SupportedModelType, storageDtype: StorageDtype | undefined): HfConfig {
-  const hiddenSize = f.dim('n_embd');
-  const numHeads = f.dim('n_head');
+/** Field names of a family with plain multi-head attention (as many k/v heads as heads), an ungated MLP and biases everywhere. */
+interface MultiHeadNames {
+  family: NamingFamily;
+  hidden: string;
+  heads: string;
+  layers: string;
+}
+
+/** What differs between those families, read once the hidden size is known. */
+interface MultiHeadExtras {
+  intermediateSize: number;
+  usesRope: boolean;
+  tieWordEmbeddings: boolean;
+  maxPositions?: number;
+  typeVocabSize?: number;
+}
+
+function multiHeadConfig(
+  f: FieldReader,
+  type: SupportedModelType,
+  storageDtype: StorageDtype | undefined,
+  names: MultiHeadNames,
+  extras: (hiddenSize: number) => MultiHeadExtras,
+): HfConfig {
+  const hiddenSize = f.dim(names.hidden);
+  const numHeads = f.dim(names.heads);
+  const numLayers = f.layers(names.layers);
+  const headDim = f.divide(hiddenSize, numHeads, names.hidden, names.heads);
+  const { intermediateSize, usesRope, tieWordEmbeddings, maxPositions, typeVocabSize } = extras(hiddenSize);
   return {
     file: f.file,
     modelType: type,
-    family: 'gpt2',
+    family: names.family,
     dims: {
       modelType: type,
       hiddenSize,
-      numLayers: f.layers('n_layer'),
+      numLayers,
       numHeads,
       numKeyValueHeads: numHeads,
-      headDim: f.divide(hiddenSize, numHeads, 'n_embd', 'n_head'),
-      // GPT-2 leaves n_inner null to mean 4·n_embd.
-      intermediateSize: f.optionalDim('n_inner') ?? 4 * hiddenSize,
+      headDim,
+      intermediateSize,
       vocabSize: f.dim('vocab_size'),
-      usesRope: false,
+      usesRope,
       gatedMlp: false,
     },
     kvHeadsExplicit: false,
-    tieWordEmbeddings: f.optionalBool('tie_word_embeddings') ?? true,
+    tieWordEmbeddings,
     biases: { qkv: true, o: true, mlp: true },
-    maxPositions: f.optionalDim('n_positions') ?? 1024,
+    ...(maxPositions !== undefined ? { maxPositions } : {}),
+    ...(typeVocabSize !== undefined ? { typeVocabSize } : {}),
     storageDtype,
     raw: f.raw,
   };
+}
+
+function gpt2Config(f: FieldReader, type: SupportedModelType, storageDtype: StorageDtype | undefined): HfConfig {
+  return multiHeadConfig(f, type, storageDtype, { family: 'gpt2', hidden: 'n_embd', heads: 'n_head', layers: 'n_layer' }, (hiddenSize) => ({
+    // GPT-2 leaves n_inner null to mean 4·n_embd.
+    intermediateSize: f.optionalDim('n_inner') ?? 4 * hiddenSize,
+    usesRope: false,
+    tieWordEmbeddings: f.optionalBool('tie_word_embeddings') ?? true,
+    maxPositions: f.optionalDim('n_positions') ?? 1024,
+  }));
 }
 
 function gptNeoxConfig(f: FieldReader, type: SupportedModelType, storageDtype: StorageDtype | undefined): HfConfig {
-  const hiddenSize = f.dim('hidden_size');
-  const numHeads = f.dim('num_attention_heads');
-  const rotaryPct = f.optionalNumber('rotary_pct') ?? 0.25;
-  return {
-    file: f.file,
-    modelType: type,
-    family: 'gpt_neox',
-    dims: {
-      modelType: type,
-      hiddenSize,
-      numLayers: f.layers('num_hidden_layers'),
-      numHeads,
-      numKeyValueHeads: numHeads,
-      headDim: f.divide(hiddenSize, numHeads, 'hidden_size', 'num_attention_heads'),
-      intermediateSize: f.dim('intermediate_size'),
-      vocabSize: f.dim('vocab_size'),
-      usesRope: rotaryPct > 0,
-      gatedMlp: false,
-    },
-    kvHeadsExplicit: false,
+  return multiHeadConfig(f, type, storageDtype, { family: 'gpt_neox', hidden: 'hidden_size', heads: 'num_attention_heads', layers: 'num_hidden_layers' }, () => ({
+    intermediateSize: f.dim('intermediate_size'),
+    usesRope: (f.optionalNumber('rotary_pct') ?? 0.25) > 0,
     tieWordEmbeddings: f.optionalBool('tie_word_embeddings') ?? false,
-    biases: { qkv: true, o: true, mlp: true },
-    storageDtype,
-    raw: f.raw,
-  };
+  }));
 }
 
 function bertConfig(f: FieldReader, type: SupportedModelType, storageDtype: StorageDtype | undefined): HfConfig {
-  const hiddenSize = f.dim('hidden_size');
-  const numHeads = f.dim('num_attention_heads');
-  return {
-    file: f.file,
-    modelType: type,
-    family: 'bert',
-    dims: {
-      modelType: type,
-      hiddenSize,
-      numLayers: f.layers('num_hidden_layers'),
-      numHeads,
-      numKeyValueHeads: numHeads,
-      headDim: f.divide(hiddenSize, numHeads, 'hidden_size', 'num_attention_heads'),
-      intermediateSize: f.dim('intermediate_size'),
-      vocabSize: f.dim('vocab_size'),
-      usesRope: false,
-      gatedMlp: false,
-    },
-    kvHeadsExplicit: false,
+  return multiHeadConfig(f, type, storageDtype, { family: 'bert', hidden: 'hidden_size', heads: 'num_attention_heads', layers: 'num_hidden_layers' }, () => ({
+    intermediateSize: f.dim('intermediate_size'),
+    usesRope: false,
     tieWordEmbeddings: true,
-    biases: { qkv: true, o: true, mlp: true },
     maxPositions: f.optionalDim('max_position_embeddings') ?? (type === 'roberta' ? 514 : 512),
     typeVocabSize: f.optionalDim('type_vocab_size') ?? (type === 'roberta' ? 1 : 2),
-    storageDtype,
-    raw: f.raw,
-  };
+  }));
 }
 
 function distilbertConfig(f: FieldReader, type: SupportedModelType, storageDtype: StorageDtype | undefined): HfConfig {
-  const hiddenSize = f.dim('dim');
-  const numHeads = f.dim('n_heads');
-  return {
-    file: f.file,
-    modelType: type,
-    family: 'distilbert',
-    dims: {
-      modelType: type,
-      hiddenSize,
-      numLayers: f.layers('n_layers'),
-      numHeads,
-      numKeyValueHeads: numHeads,
-      headDim: f.divide(hiddenSize, numHeads, 'dim', 'n_heads'),
-      intermediateSize: f.dim('hidden_dim'),
-      vocabSize: f.dim('vocab_size'),
-      usesRope: false,
-      gatedMlp: false,
-    },
-    kvHeadsExplicit: false,
+  return multiHeadConfig(f, type, storageDtype, { family: 'distilbert', hidden: 'dim', heads: 'n_heads', layers: 'n_layers' }, () => ({
+    intermediateSize: f.dim('hidden_dim'),
+    usesRope: false,
     tieWordEmbeddings: true,
-    biases: { qkv: true, o: true, mlp: true },
     maxPositions: f.optionalDim('max_position_embeddings') ?? 512,
-    storageDtype,
-    raw: f.raw,
-  };
+  }));
 }
 
 /** Typed access to config fields; each failure names the file and the field. */

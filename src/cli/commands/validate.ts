@@ -19,7 +19,8 @@ export const validateUsage = `Usage:
   explicit construction and/or LoRA fitted by Adam; median test MSE over seeds, threshold marked.
   --ranks    list and ranges, e.g. 1-16 or 1,2,4-8 (default 1…D)
   --methods  default construction,gradient; final-layers tunes the last k = 1…L−1 layers instead
-  --bias     tunable (theory §2), frozen, or both (the bias ablation)
+  --bias     tunable (theory §2), frozen, or both (the bias ablation of gradient descent;
+             the construction needs tunable biases and runs frozen only with --bias frozen)
   --json     one JSON object: threshold, curves [{method, bias, rank, medianTestMse, perSeed, …}], notes
   --format html  a self-contained HTML page (plot with the threshold marked, table, notes)
 `;
