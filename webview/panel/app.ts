@@ -98,7 +98,7 @@ export class PanelApp {
 
     const toolbar = h('div', { class: 'toolbar' }, this.budgetControl.element,
       h('span', { class: 'hint' }, 'Every number marked “@ r” and every plot follow the budget.'),
-      h('span', { class: 'spacer' }), exportButtons((f) => this.host.export(f)));
+      h('span', { class: 'spacer' }), exportButtons((f) => this.exportNow(f)));
 
     const planToggle = report.fnn ? this.planToggle(plan) : null;
     const paramsToggle = this.paramsToggle();
@@ -167,6 +167,21 @@ export class PanelApp {
     }
     this.pendingBudget = budget;
     if (fromHost) this.budgetControl.show(budget);
+  }
+
+  /**
+   * The host exports its copy of the state, which follows this one after a debounce: apply a budget
+   * still waiting for its frame and send the state first (messages arrive in order), so the export is
+   * at the budget on screen even when the button is clicked right after the slider moved.
+   */
+  private exportNow(format: PanelExportFormat): void {
+    if (this.pendingBudget !== undefined) {
+      const budget = this.pendingBudget;
+      this.pendingBudget = undefined;
+      this.recompute(budget);
+    }
+    this.notify();
+    this.host.export(format);
   }
 
   private recompute(budget: number): void {

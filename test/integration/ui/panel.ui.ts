@@ -8,7 +8,7 @@ import { runFromPalette } from './calculator.ui';
 import type { UiTest } from './index';
 
 /** Types into the open QuickPick and accepts the first row that shows `text`. */
-async function pick(page: Page, text: string): Promise<void> {
+export async function pick(page: Page, text: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
@@ -17,11 +17,13 @@ async function pick(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-function panelFrame(page: Page): FrameLocator {
+/** The analysis panel's document (the last webview; VS Code nests it in an outer iframe). */
+export function panelFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
 }
 
-const PLANTED: [string, number][] = [
+/** Ranks planted in the bundled tiny Llama fine-tune (examples/tiny-llama-finetuned). */
+export const PLANTED: [string, number][] = [
   ['model.layers.0.self_attn.q_proj', 4],
   ['model.layers.0.self_attn.v_proj', 2],
   ['model.layers.0.self_attn.o_proj', 3],
