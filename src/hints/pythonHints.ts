@@ -30,7 +30,7 @@ export function computePythonHints(findings: PythonFindings, source: string, opt
   // one lazily, so a file without a directive costs one `includes` scan, not a table per update.
   const directive = findTargetDepthDirective(source, lines);
   const ctx: Ctx = {
-    hints, options, directive, targeted: new Map(), targetTexts: new Map(),
+    hints, options, directive, targeted: new Map(), targetTexts: new Map(), contents: new Map(),
     memoKey: JSON.stringify([directive ?? null, options.targetDepthSetting, options.link.argsJson]),
   };
   for (const stack of findings.stacks) memoStackHints(ctx, stack);
@@ -49,14 +49,14 @@ interface Rendered {
   lenses: DocumentHints['lenses'];
   hovers: DocumentHints['hovers'];
   inlays: DocumentHints['inlays'];
-  /** For LoraConfig hints: the Linear layers `target_modules` selected (compared by identity). */
-  targeted?: readonly LinearFinding[];
+  /** For LoraConfig hints: what LoraConfig hints read of the targeted layers (see `contentOf`). */
+  targeted?: string;
 }
 const renderedStacks = new WeakMap<StackFinding, Rendered>();
 const renderedConfigs = new WeakMap<LoraConfigFinding, Rendered>();
 
 /** Renders `render` into a fresh hints object and returns what it added. */
-function rendering(ctx: Ctx, render: (ctx: Ctx) => void, targeted?: readonly LinearFinding[]): Rendered {
+function rendering(ctx: Ctx, render: (ctx: Ctx) => void, targeted?: string): Rendered {
   const out = emptyHints();
   render({ ...ctx, hints: out });
   const rendered: Rendered = { key: ctx.memoKey, lenses: out.lenses, hovers: out.hovers, inlays: out.inlays };
@@ -81,19 +81,27 @@ function memoStackHints(ctx: Ctx, stack: StackFinding): void {
 
 function memoLoraConfigHints(ctx: Ctx, call: LoraConfigFinding, findings: PythonFindings): void {
   const targeted = targetedOf(ctx, call, findings);
+  const content = contentOf(ctx, targeted);
   let rendered = renderedConfigs.get(call);
-  if (rendered?.key !== ctx.memoKey || !sameItems(rendered.targeted!, targeted)) {
-    rendered = rendering(ctx, (c) => loraConfigHints(c, call, targeted), targeted);
+  if (rendered?.key !== ctx.memoKey || rendered.targeted !== content) {
+    rendered = rendering(ctx, (c) => loraConfigHints(c, call, targeted), content);
     renderedConfigs.set(call, rendered);
   }
   emit(ctx, rendered);
 }
 
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * Everything LoraConfig hints read of the targeted layers (module path and both widths), as one
+ * string: an edit elsewhere in a module class makes new Linear objects with the same content.
+ */
+function contentOf(ctx: Ctx, targeted: readonly LinearFinding[]): string {
+  let content = ctx.contents.get(targeted);
+  if (content === undefined) {
+    const width = (w: Resolved<number>) => (typeof w === 'number' ? String(w) : JSON.stringify(w));
+    content = targeted.map((l) => `${l.modulePath ?? ''}\u0000${width(l.inFeatures)}\u0000${width(l.outFeatures)}`).join('\u0001');
+    ctx.contents.set(targeted, content);
+  }
+  return content;
 }
 
 /** The Linear layers of this file that the call's `target_modules` selects. */
@@ -117,6 +125,7 @@ interface Ctx {
   memoKey: string;
   /** Texts per targeted-layer list (the lists come from `targeted`, so equal lists are one object). */
   targetTexts: Map<readonly LinearFinding[], TargetText>;
+  contents: Map<readonly LinearFinding[], string>;
 }
 
 function linearsOf(stack: StackFinding): LinearFinding[] {

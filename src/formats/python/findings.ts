@@ -88,13 +88,20 @@ class FindingsBuilder {
   /** Keys of the dependencies `out` already records. */
   private readonly asked = new Set<string>();
 
+  /** False when the resolver is the previous build's: every name resolves as it did then. */
+  private readonly namesChanged: boolean;
+
   constructor(
     private readonly statements: readonly PlacedStatement[],
     private readonly source: string,
     private readonly lines: LineTable,
     private readonly cache: FindingsCache | undefined,
   ) {
-    this.resolver = new NameResolver(statements);
+    if (cache) ({ resolver: this.resolver, namesChanged: this.namesChanged } = cache.resolverFor(statements));
+    else {
+      this.resolver = new NameResolver(statements);
+      this.namesChanged = true;
+    }
   }
 
   build(): Omit<PythonFindings, 'syntaxErrors'> {
@@ -515,7 +522,7 @@ class FindingsBuilder {
 
   private constants(): ConstantFinding[] {
     const out: ConstantFinding[] = [];
-    for (const { placed, value } of this.resolver.constants()) {
+    for (const { placed, value } of this.resolver.constants(this.statements)) {
       if (isUnres(value)) continue;
       out.push({
         name: placed.def.name,
@@ -571,6 +578,7 @@ class FindingsBuilder {
   /** True when every outside input of a cached statement reads the same now. */
   private dependenciesHold(deps: readonly Dependency[]): boolean {
     for (const d of deps) {
+      if (!this.namesChanged && (d.k === 'canonical' || d.k === 'lookup' || d.k === 'builtin')) continue;
       switch (d.k) {
         case 'canonical': if (this.resolver.canonical(d.parts) !== d.value) return false; break;
         case 'lookup': if (!sameEval(this.resolver.lookup(d.name), d.value)) return false; break;

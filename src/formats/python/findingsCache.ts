@@ -10,6 +10,7 @@
  */
 import type { EvalResult } from './evaluate';
 import type { StatementSummary } from './ir';
+import { NameResolver, sameNames } from './resolver';
 import type { AttentionFinding, LinearFinding, LoraConfigFinding, SourcePosition, StackFinding, TransformerLayerFinding } from './types';
 
 /** One question a statement asked about the rest of the file, with the answer it got. */
@@ -38,6 +39,30 @@ export interface StatementOutput {
 
 export class FindingsCache {
   private readonly outputs = new Map<StatementSummary, StatementOutput>();
+  /** The resolver of the last build and the summaries it was made from. */
+  private names: { resolver: NameResolver; summaries: readonly StatementSummary[] } | undefined;
+  /** The answer for the statements array last asked about (analysis and findings ask in turn). */
+  private lastAsked: { statements: readonly { summary: StatementSummary }[]; answer: { resolver: NameResolver; namesChanged: boolean } } | undefined;
+
+  /**
+   * The name resolver for `statements`: the previous one when every statement binds the same
+   * names as before (an edit inside a layer call, say), so names need not be resolved again and
+   * `namesChanged` is false; else a new one.
+   */
+  resolverFor(statements: readonly { summary: StatementSummary; base: number }[]): { resolver: NameResolver; namesChanged: boolean } {
+    if (this.lastAsked?.statements === statements) return this.lastAsked.answer;
+    const summaries = statements.map((s) => s.summary);
+    const before = this.names;
+    let answer: { resolver: NameResolver; namesChanged: boolean };
+    if (before && before.summaries.length === summaries.length && summaries.every((s, i) => sameNames(s, before.summaries[i]!))) {
+      answer = { resolver: before.resolver, namesChanged: false };
+    } else {
+      answer = { resolver: new NameResolver(statements), namesChanged: true };
+    }
+    this.names = { resolver: answer.resolver, summaries };
+    this.lastAsked = { statements, answer };
+    return answer;
+  }
 
   get(summary: StatementSummary): StatementOutput | undefined {
     return this.outputs.get(summary);
@@ -56,6 +81,8 @@ export class FindingsCache {
 
   clear(): void {
     this.outputs.clear();
+    this.names = undefined;
+    this.lastAsked = undefined;
   }
 }
 

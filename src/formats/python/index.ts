@@ -15,8 +15,8 @@ import { buildFindings, FindingsCache, type PlacedStatement } from './findings';
 import type { StatementSummary } from './ir';
 import { loadPython, type LoadedPython, type PythonWasmPaths } from './loader';
 import { LineTable } from './positions';
-import { NameResolver } from './resolver';
 import { interestingPattern, REPORTED_NAMES, SyntaxCopier } from './syntax';
+import { cutSegments, isCleanEnd, MAX_SEGMENT_CHARS, segmentAt, startsCleanly, type Segment, type SegmentStatement } from './segments';
 import { collectSyntaxErrors, type ErrorIR } from './syntaxErrors';
 import { diffTexts } from './textEdit';
 import type { PythonFindings, SyntaxErrorFinding } from './types';
@@ -50,17 +50,29 @@ export async function createPythonParser(wasmPaths: PythonWasmPaths): Promise<Py
 /** Characters handed to tree-sitter per read during an incremental parse (tuned in python.bench). */
 const PARSE_CHUNK_CHARS = 256;
 
-interface CachedStatement {
-  summary: StatementSummary;
+/** One top-level statement as the findings builder wants it, with its syntax errors. */
+interface PlacedWithErrors {
+  placed: PlacedStatement;
+  errors: ErrorIR[];
 }
+
+/** How many times a segment is widened to a clean boundary before the whole document is parsed instead. */
+const MAX_WIDENINGS = 4;
 
 class TreeSitterModelParser implements PythonModelParser {
   private readonly parser: Parser;
-  private tree: Tree | undefined;
+  /**
+   * The whole-document tree and the text its edits correspond to. Parsed only when segments
+   * cannot be used (syntax errors, first analysis); while segments serve, each edit is still
+   * recorded in it (cheap), so its next parse is incremental around the edits.
+   */
+  private whole: { tree: Tree; text: string } | undefined;
+  /** The document as separately parsed segments, while every one of them is clean (see segments.ts). */
+  private segments: Segment[] | undefined;
   private lastSource: string | undefined;
   private lastFindings: PythonFindings | undefined;
-  /** Summaries by statement text; only the statements of the last analysis are kept. */
-  private cache = new Map<string, CachedStatement>();
+  /** Summaries by statement text from the last whole-document walk. */
+  private cache = new Map<string, StatementSummary>();
   /** Each statement's findings, reused while the statement and what it reads are unchanged. */
   private readonly findingsCache = new FindingsCache();
   private aliasNames: string[] = [];
@@ -80,28 +92,32 @@ class TreeSitterModelParser implements PythonModelParser {
       this.reset();
       return emptyFindings(`document has ${source.length} characters; the limit for analysis is ${MAX_SOURCE_CHARS}`);
     }
-    const tree = this.parse(source);
-    let statements = this.summarize(tree, source);
+    let statements = this.segmentedStatements(source) ?? this.wholeStatements(source);
+    // The text the trees now describe; set before findings so a throw below cannot desynchronise.
+    this.lastSource = source;
+    this.lastFindings = undefined;
     // A renamed import of a reported class (`from torch.nn import Linear as L`) widens the
     // prefilter; summaries made with the narrower one must be redone.
-    const aliases = new NameResolver(statements.map((s) => s.placed)).renamedImportsOf(REPORTED_NAMES);
+    let placed = statements.map((s) => s.placed);
+    const aliases = this.findingsCache.resolverFor(placed).resolver.renamedImportsOf(REPORTED_NAMES);
     if (aliases.join(',') !== this.aliasNames.join(',')) {
       this.aliasNames = aliases;
       this.copier = new SyntaxCopier(this.loaded, interestingPattern(aliases));
       this.cache.clear();
       this.findingsCache.clear();
-      statements = this.summarize(tree, source);
+      this.dropSegments();
+      statements = this.wholeStatements(source);
+      placed = statements.map((s) => s.placed);
     }
     const lines = new LineTable(source);
     const findings: PythonFindings = {
-      ...buildFindings(statements.map((s) => s.placed), source, lines, this.findingsCache),
+      ...buildFindings(placed, source, lines, this.findingsCache),
       syntaxErrors: statements.flatMap(({ placed, errors }) => errors.map((e) => {
         const f: SyntaxErrorFinding = { kind: e.kind, range: lines.range(placed.base + e.span.start, placed.base + e.span.end) };
         if (e.missing !== undefined) f.missing = e.missing;
         return f;
       })),
     };
-    this.lastSource = source;
     this.lastFindings = findings;
     return findings;
   }
@@ -114,72 +130,173 @@ class TreeSitterModelParser implements PythonModelParser {
   }
 
   private reset(): void {
-    this.tree?.delete();
-    this.tree = undefined;
+    this.whole?.tree.delete();
+    this.whole = undefined;
+    this.dropSegments();
     this.lastSource = undefined;
     this.lastFindings = undefined;
     this.cache.clear();
     this.findingsCache.clear();
   }
 
-  /** Parses incrementally from the previous tree when there is one. */
-  private parse(source: string): Tree {
-    const old = this.tree;
+  private dropSegments(): void {
+    for (const segment of this.segments ?? []) segment.tree?.delete();
+    this.segments = undefined;
+  }
+
+  // ---- the whole document at once ----
+
+  /** Parses the whole document (incrementally when there is a previous tree) and walks every statement. */
+  private wholeStatements(source: string): PlacedWithErrors[] {
+    const known = this.segments ? summariesOf(this.segments) : this.cache;
+    this.dropSegments();
+    const old = this.whole;
     let tree: Tree | null;
-    if (old && this.lastSource !== undefined) {
-      const edit = diffTexts(this.lastSource, source);
-      if (edit) old.edit(new Edit(edit));
+    if (old) {
+      const edit = diffTexts(old.text, source);
+      if (edit) old.tree.edit(new Edit(edit));
       // A callback with small chunks: given a string, web-tree-sitter copies up to 5,120 characters
       // into wasm memory on every read, and an incremental parse reads again at each reused node.
-      tree = this.parser.parse((index) => source.slice(index, index + PARSE_CHUNK_CHARS), old);
+      tree = this.parser.parse((index) => source.slice(index, index + PARSE_CHUNK_CHARS), old.tree);
+      old.tree.delete();
     } else {
       tree = this.parser.parse(source);
     }
-    old?.delete();
+    this.whole = undefined;
     if (!tree) throw new Error('tree-sitter returned no tree');
-    this.tree = tree;
-    // The text the tree now describes; set before summaries so a throw below cannot desynchronise.
-    this.lastSource = source;
-    this.lastFindings = undefined;
-    return tree;
+    this.whole = { tree, text: source };
+    const rootHasError = tree.rootNode.hasError;
+    const walked = this.walk(tree, source, known, rootHasError);
+    this.cache = new Map(walked.map((s) => [s.text, s.summary]));
+    if (!rootHasError) this.segments = cutSegments(source, 0, walked);
+    return walked.map((s) => ({ placed: { summary: s.summary, base: s.start }, errors: s.errors }));
   }
 
-  /** One summary per top-level statement, reusing cached ones whose text is unchanged. */
-  private summarize(tree: Tree, source: string): { placed: PlacedStatement; errors: ErrorIR[] }[] {
-    const out: { placed: PlacedStatement; errors: ErrorIR[] }[] = [];
-    const next = new Map<string, CachedStatement>();
+  /** One summary per top-level statement of `tree` (offsets relative to `text`), reusing known ones by text. */
+  private walk(tree: Tree, text: string, known: ReadonlyMap<string, StatementSummary>, withErrors: boolean): (SegmentStatement & { errors: ErrorIR[] })[] {
+    const out: (SegmentStatement & { errors: ErrorIR[] })[] = [];
     const cursor: TreeCursor = tree.walk();
-    const rootHasError = tree.rootNode.hasError;
     try {
       if (cursor.gotoFirstChild()) {
         let index = 0;
         do {
           const start = cursor.startIndex;
           const end = cursor.endIndex;
-          const text = source.slice(start, end);
-          let cached = next.get(text) ?? this.cache.get(text);
-          if (!cached) {
-            const node = this.copier.copyStatement(cursor, source);
-            cached = { summary: summarizeStatement(node, source) };
-          }
-          next.set(text, cached);
-          // Error recovery can depend on the surrounding text, so errors are never taken from the cache.
-          const errors = rootHasError ? this.errorsOf(tree, index) : [];
-          out.push({ placed: { summary: cached.summary, base: start }, errors });
+          const statementText = text.slice(start, end);
+          let summary = known.get(statementText);
+          if (!summary) summary = summarizeStatement(this.copier.copyStatement(cursor, text), text);
+          // Error recovery can depend on the surrounding text, so errors are never taken from a cache.
+          const errors = withErrors ? errorsOf(tree, index) : [];
+          out.push({ start, end, text: statementText, summary, comment: cursor.nodeType === 'comment', errors });
           index++;
         } while (cursor.gotoNextSibling());
       }
     } finally {
       cursor.delete();
     }
-    this.cache = next;
     return out;
   }
 
-  private errorsOf(tree: Tree, childIndex: number): ErrorIR[] {
-    const node = tree.rootNode.child(childIndex);
-    return node && (node.hasError || node.isMissing || node.isError) ? collectSyntaxErrors(node) : [];
+  // ---- segments ----
+
+  /**
+   * Applies the edit to the segments it touches and re-parses only those; undefined when the
+   * result would not be clean (see segments.ts), and the whole document must be parsed instead.
+   */
+  private segmentedStatements(source: string): PlacedWithErrors[] | undefined {
+    const segments = this.segments;
+    const previous = this.lastSource;
+    if (!segments || previous === undefined) return undefined;
+    const edit = diffTexts(previous, source);
+    if (!edit) return undefined;
+    if (this.whole && this.whole.text === previous) {
+      // Keep the whole-document tree in step, so a later whole parse stays incremental.
+      this.whole.tree.edit(new Edit(edit));
+      this.whole.text = source;
+    }
+    const delta = edit.newEndIndex - edit.oldEndIndex;
+    let first = segmentAt(segments, edit.startIndex);
+    let last = edit.oldEndIndex > edit.startIndex ? segmentAt(segments, edit.oldEndIndex - 1) : first;
+    for (let attempt = 0; attempt <= MAX_WIDENINGS; attempt++) {
+      const from = segments[first]!.start;
+      const oldTo = last + 1 < segments.length ? segments[last + 1]!.start : previous.length;
+      const text = source.slice(from, oldTo + delta);
+      const reparsed = this.parseSegment(segments, first, last, text);
+      if (reparsed === 'errors') return undefined;
+      if (reparsed === 'start' && first > 0) { first--; continue; }
+      if (reparsed === 'end' && last + 1 < segments.length) { last++; continue; }
+      if (typeof reparsed === 'string') return undefined;
+      // Replace the touched segments; later ones move by the edit's length change.
+      for (let i = first; i <= last; i++) segments[i]!.tree?.delete();
+      for (let i = last + 1; i < segments.length; i++) segments[i]!.start += delta;
+      const replacement = reparsed.text.length === 0
+        ? []
+        : reparsed.text.length > MAX_SEGMENT_CHARS
+          ? (reparsed.tree!.delete(), cutSegments(reparsed.text, from, reparsed.statements))
+          : [{ start: from, text: reparsed.text, tree: reparsed.tree, statements: reparsed.statements }];
+      segments.splice(first, last - first + 1, ...replacement);
+      if (segments.length === 0) segments.push({ start: 0, text: '', tree: undefined, statements: [] });
+      const out: PlacedWithErrors[] = [];
+      for (const segment of segments) {
+        for (const s of segment.statements) out.push({ placed: { summary: s.summary, base: segment.start + s.start }, errors: [] });
+      }
+      return out;
+    }
+    return undefined;
   }
+
+  /**
+   * Parses the new `text` of segments first..last (incrementally when it is one segment with a
+   * tree) and checks it: 'errors', 'start' or 'end' (a boundary that is not clean), or the result.
+   */
+  private parseSegment(segments: Segment[], first: number, last: number, text: string):
+    'errors' | 'start' | 'end' | { text: string; tree: Tree | undefined; statements: SegmentStatement[] } {
+    const isFirst = first === 0;
+    const isLast = last === segments.length - 1;
+    if (text.length === 0) return { text, tree: undefined, statements: [] };
+    // The previous segment ends with a line break (checked when it was parsed).
+    if (!isFirst && !startsCleanly(text)) return 'start';
+    const single = first === last ? segments[first]! : undefined;
+    let tree: Tree | null;
+    if (single?.tree) {
+      const edit = diffTexts(single.text, text);
+      const old = single.tree;
+      if (edit) old.edit(new Edit(edit));
+      tree = this.parser.parse((index) => text.slice(index, index + PARSE_CHUNK_CHARS), old);
+      old.delete();
+      single.tree = undefined;
+    } else {
+      tree = this.parser.parse(text);
+    }
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    if (tree.rootNode.hasError) {
+      tree.delete();
+      return 'errors';
+    }
+    const known = new Map<string, StatementSummary>();
+    for (let i = first; i <= last; i++) for (const s of segments[i]!.statements) known.set(s.text, s.summary);
+    const statements: SegmentStatement[] = this.walk(tree, text, known, false).map(({ errors: _errors, ...s }) => s);
+    if (!isLast) {
+      const lastStatement = statements[statements.length - 1];
+      if (lastStatement?.comment || !isCleanEnd(text, lastStatement?.end ?? 0, text.length)) {
+        tree.delete();
+        return 'end';
+      }
+    }
+    return { text, tree, statements };
+  }
+}
+
+function errorsOf(tree: Tree, childIndex: number): ErrorIR[] {
+  const node = tree.rootNode.child(childIndex);
+  return node && (node.hasError || node.isMissing || node.isError) ? collectSyntaxErrors(node) : [];
+}
+
+/** Every statement summary of the segments, by text. */
+function summariesOf(segments: readonly Segment[]): Map<string, StatementSummary> {
+  const out = new Map<string, StatementSummary>();
+  for (const segment of segments) for (const s of segment.statements) out.set(s.text, s.summary);
+  return out;
 }
 
 function emptyFindings(skipped: string): PythonFindings {

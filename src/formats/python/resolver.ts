@@ -117,15 +117,70 @@ export class NameResolver {
     return isUnres(value) ? unres(`${name}: ${value.reason}`) : value;
   }
 
-  /** Every constant with its value (resolved or not), for the `constants` list. */
-  constants(): { placed: PlacedConstant; value: EvalResult }[] {
+  /**
+   * Every constant with its value (resolved or not), for the `constants` list. `statements`, when
+   * given, places them (a resolver kept across edits that did not change any name knows only
+   * where the constants were).
+   */
+  constants(statements?: readonly { summary: StatementSummary; base: number }[]): { placed: PlacedConstant; value: EvalResult }[] {
+    const defs = statements ? defsOf(statements) : this.defs;
     const out: { placed: PlacedConstant; value: EvalResult }[] = [];
-    for (const [name, defs] of this.defs) {
-      if (defs.length !== 1) continue;
-      out.push({ placed: defs[0]!, value: this.lookup(name) });
+    for (const [name, list] of defs) {
+      if (list.length !== 1) continue;
+      out.push({ placed: list[0]!, value: this.lookup(name) });
     }
     return out;
   }
+}
+
+function defsOf(statements: readonly { summary: StatementSummary; base: number }[]): Map<string, PlacedConstant[]> {
+  const defs = new Map<string, PlacedConstant[]>();
+  for (const { summary, base } of statements) {
+    for (const def of summary.constantDefs) {
+      const list = defs.get(def.name);
+      if (list) list.push({ def, base });
+      else defs.set(def.name, [{ def, base }]);
+    }
+  }
+  return defs;
+}
+
+/**
+ * True when two statement summaries bind the same names the same way (imports, wildcard imports,
+ * other bindings, module-level constants and their value expressions, positions aside): a file
+ * whose statements differ only in such pairs resolves every name exactly as before.
+ */
+export function sameNames(a: StatementSummary, b: StatementSummary): boolean {
+  if (a === b) return true;
+  if (!sameList(a.bindings, b.bindings) || !sameList(a.wildcardImports, b.wildcardImports)) return false;
+  if (a.imports.length !== b.imports.length || a.constantDefs.length !== b.constantDefs.length) return false;
+  for (let i = 0; i < a.imports.length; i++) {
+    if (a.imports[i]!.local !== b.imports[i]!.local || a.imports[i]!.target !== b.imports[i]!.target) return false;
+  }
+  for (let i = 0; i < a.constantDefs.length; i++) {
+    if (a.constantDefs[i]!.name !== b.constantDefs[i]!.name || !sameShape(a.constantDefs[i]!.value, b.constantDefs[i]!.value)) return false;
+  }
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Structural equality of plain data, ignoring `span` fields (positions do not change values). */
+function sameShape(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a).filter((k) => k !== 'span' && k !== 'calleeSpan' && k !== 'nameSpan');
+  const keysB = Object.keys(b).filter((k) => k !== 'span' && k !== 'calleeSpan' && k !== 'nameSpan');
+  if (keysA.length !== keysB.length) return false;
+  for (const key of keysA) {
+    if (!sameShape((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 function unres(reason: string): Unres {
