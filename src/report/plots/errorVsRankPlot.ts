@@ -1,6 +1,7 @@
 /** Best approximation error against LoRA rank, with the required rank (threshold) marked. */
 import { Plot, type PlotDocument, type PlotMark, type PlotSvg } from './observablePlot';
-import { colors, defaultSize, formatCompact, themeSvg } from './theme';
+import { chart } from './chart';
+import { colors, formatCompact } from './theme';
 
 /** Errors after a rank-`rank` update (one matrix, or one block of the FNN construction). */
 export interface ErrorCurvePoint {
@@ -93,16 +94,9 @@ export function errorVsRankPlot(curve: readonly ErrorCurvePoint[], opts: ErrorVs
       );
     }
   }
-  return themeSvg(Plot.plot({
-    document,
-    width: opts.width ?? defaultSize.width,
-    height: opts.height ?? defaultSize.height,
-        ariaLabel: opts.title,
-    marginLeft: 56,
-    marginBottom: 34,
-    marginTop: 22,
+  return chart(document, opts, {
     x: { label: 'LoRA rank r', labelAnchor: 'right', domain: [curve[0]?.rank ?? 0, Math.max(maxRank, 1)], ticks: Math.min(10, maxRank) },
     y: { label: 'error after rank r', zero: true, nice: true, tickFormat: formatCompact },
     marks,
-  }));
+  });
 }

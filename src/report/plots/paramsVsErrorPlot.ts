@@ -3,7 +3,8 @@
  * module across ranks (a Pareto-like frontier: further right costs more, lower is better).
  */
 import { Plot, type PlotDocument, type PlotMark, type PlotSvg } from './observablePlot';
-import { colors, defaultSize, formatCompact, themeSvg } from './theme';
+import { chart } from './chart';
+import { colors, formatCompact } from './theme';
 
 export interface ParamsErrorPoint {
   /** Module name, or "r = 4" across ranks; shown in the tooltip. */
@@ -71,17 +72,10 @@ export function paramsVsErrorPlot(points: readonly ParamsErrorPoint[], opts: Par
       x: 'parameters', y: 'error', r: 6, stroke: colors.budget, strokeWidth: 2.5, fill: colors.background, title, className: 'll-highlight',
     }),
   );
-  return themeSvg(Plot.plot({
-    document,
-    width: opts.width ?? defaultSize.width,
-    height: opts.height ?? defaultSize.height,
-        ariaLabel: opts.title,
-    marginLeft: 56,
-    marginBottom: 34,
-    marginTop: 22,
+  return chart(document, opts, {
     color: { type: 'identity' },
     x: { type: scale, label: opts.xLabel ?? 'LoRA parameters', labelAnchor: 'right', tickFormat: formatCompact, nice: true, ...(scale === 'log' ? {} : { zero: true }) },
     y: { label: opts.yLabel ?? 'error', zero: true, nice: true, tickFormat: formatCompact },
     marks,
-  }));
+  });
 }

@@ -1,5 +1,6 @@
 /** The singular spectrum of one weight delta (or discrepancy), on a log scale. */
 import { Plot, type PlotDocument, type PlotMark, type PlotSvg } from './observablePlot';
+import { chart } from './chart';
 import { colors, defaultSize, formatCompact, themeSvg } from './theme';
 
 export interface SpectrumPlotOptions {
@@ -97,15 +98,10 @@ export function spectrumPlot(sigma: readonly number[], opts: SpectrumPlotOptions
       }),
     );
   }
-  return themeSvg(Plot.plot({
-    document,
-    width,
-    height,
-        ariaLabel: opts.title,
-    marginLeft: 56,
-    marginBottom: 34,
+  return chart(document, { width, height, title: opts.title }, {
+    marginTop: 20,
     x: { label: zeros > 0 ? `k  (σₖ; ${zeros} exact zero${zeros === 1 ? '' : 's'} not shown)` : 'k  (σₖ)', labelAnchor: 'right', domain: [0.5, sigma.length + 0.5], ticks: Math.min(10, sigma.length) },
     y: { type: 'log', label: 'singular value σₖ', domain: [lo / 1.5, hi * 1.5], tickFormat: formatCompact },
     marks,
-  }));
+  });
 }

@@ -4,7 +4,8 @@
  */
 import type { ValidationBiasMode, ValidationCurvePoint, ValidationMethod } from '../../protocol';
 import { Plot, type PlotDocument, type PlotMark, type PlotSvg } from './observablePlot';
-import { colors, defaultSize, formatCompact, themeSvg } from './theme';
+import { chart } from './chart';
+import { colors, defaultSize, formatCompact } from './theme';
 
 export interface ValidationPlotOptions {
   /** Theory's required rank: drawn as a red dashed rule. */
@@ -106,16 +107,10 @@ export function validationPlot(curves: readonly ValidationCurvePoint[], opts: Va
       }),
     );
   }
-  return themeSvg(Plot.plot({
-    document,
-    width: opts.width ?? defaultSize.width,
-    height: opts.height ?? Math.max(defaultSize.height, 220 + 13 * series.length),
-    ariaLabel: opts.title,
+  return chart(document, { ...opts, height: opts.height ?? Math.max(defaultSize.height, 220 + 13 * series.length) }, {
     marginLeft: 60,
-    marginBottom: 34,
-    marginTop: 22,
     x: { label: 'LoRA rank r', labelAnchor: 'right', domain: [minRank, maxRank], ticks: Math.min(10, maxRank - minRank + 1) },
     y: { type: 'log', label: 'median test MSE', tickFormat: formatCompact },
     marks,
-  }));
+  });
 }
