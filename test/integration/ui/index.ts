@@ -4,6 +4,8 @@ import { hintsUiTest } from './hints.ui';
 import { commandsUiTest } from './commands.ui';
 import { safetensorsViewerUiTest } from './safetensorsViewer.ui';
 import { panelUiTest } from './panel.ui';
+import { panelRestoreExportUiTest } from './panelRestoreExport.ui';
+import { validateByTrainingUiTest } from './validateByTraining.ui';
 import { restrictedModeUiTest } from './restrictedMode.ui';
 
 export interface UiTestContext {
@@ -24,4 +26,5 @@ export interface UiTest {
   trust?: 'restricted';
 }
 
-export const uiTests: UiTest[] = [calculatorUiTest, hintsUiTest, commandsUiTest, safetensorsViewerUiTest, panelUiTest, restrictedModeUiTest];
+export const uiTests: UiTest[] = [calculatorUiTest, hintsUiTest, commandsUiTest, safetensorsViewerUiTest, panelUiTest,
+  panelRestoreExportUiTest, validateByTrainingUiTest, restrictedModeUiTest];
