@@ -50,6 +50,13 @@ export async function createPythonParser(wasmPaths: PythonWasmPaths): Promise<Py
 /** Characters handed to tree-sitter per read during an incremental parse (tuned in python.bench). */
 const PARSE_CHUNK_CHARS = 256;
 
+type WalkedStatement = SegmentStatement & { errors: ErrorIR[] };
+
+interface WholeWalk {
+  text: string;
+  statements: WalkedStatement[];
+}
+
 /** One top-level statement as the findings builder wants it, with its syntax errors. */
 interface PlacedWithErrors {
   placed: PlacedStatement;
@@ -71,7 +78,9 @@ class TreeSitterModelParser implements PythonModelParser {
   private segments: Segment[] | undefined;
   private lastSource: string | undefined;
   private lastFindings: PythonFindings | undefined;
-  /** Summaries by statement text from the last whole-document walk. */
+  /** The statements of the last whole-document walk, with the text they were read from. */
+  private lastWalk: WholeWalk | undefined;
+  /** Summaries by statement text: the last whole-document walk's, plus segments re-parsed since. */
   private cache = new Map<string, StatementSummary>();
   /** Each statement's findings, reused while the statement and what it reads are unchanged. */
   private readonly findingsCache = new FindingsCache();
@@ -105,6 +114,7 @@ class TreeSitterModelParser implements PythonModelParser {
       this.copier = new SyntaxCopier(this.loaded, interestingPattern(aliases));
       this.cache.clear();
       this.findingsCache.clear();
+      this.lastWalk = undefined;
       this.dropSegments();
       statements = this.wholeStatements(source);
       placed = statements.map((s) => s.placed);
@@ -135,6 +145,7 @@ class TreeSitterModelParser implements PythonModelParser {
     this.dropSegments();
     this.lastSource = undefined;
     this.lastFindings = undefined;
+    this.lastWalk = undefined;
     this.cache.clear();
     this.findingsCache.clear();
   }
@@ -148,16 +159,16 @@ class TreeSitterModelParser implements PythonModelParser {
 
   /** Parses the whole document (incrementally when there is a previous tree) and walks every statement. */
   private wholeStatements(source: string): PlacedWithErrors[] {
-    const known = this.segments ? summariesOf(this.segments) : this.cache;
-    this.dropSegments();
     const old = this.whole;
     let tree: Tree | null;
+    let changed: { startIndex: number; endIndex: number }[] | undefined;
     if (old) {
       const edit = diffTexts(old.text, source);
       if (edit) old.tree.edit(new Edit(edit));
       // A callback with small chunks: given a string, web-tree-sitter copies up to 5,120 characters
       // into wasm memory on every read, and an incremental parse reads again at each reused node.
       tree = this.parser.parse((index) => source.slice(index, index + PARSE_CHUNK_CHARS), old.tree);
+      if (tree) changed = tree.getChangedRanges(old.tree);
       old.tree.delete();
     } else {
       tree = this.parser.parse(source);
@@ -166,15 +177,70 @@ class TreeSitterModelParser implements PythonModelParser {
     if (!tree) throw new Error('tree-sitter returned no tree');
     this.whole = { tree, text: source };
     const rootHasError = tree.rootNode.hasError;
-    const walked = this.walk(tree, source, known, rootHasError);
-    this.cache = new Map(walked.map((s) => [s.text, s.summary]));
-    if (!rootHasError) this.segments = cutSegments(source, 0, walked);
+    const walked = this.lastWalk && changed
+      ? this.walkChanged(tree, source, this.lastWalk, changed)
+      : this.walk(tree, source, this.cache, rootHasError);
+    this.lastWalk = { text: source, statements: walked };
+    if (this.cache.size > 4 * walked.length + 64) this.cache = new Map(walked.map((s) => [s.text, s.summary]));
+    else for (const s of walked) this.cache.set(s.text, s.summary);
+    if (!rootHasError) {
+      // Clean: (re)cut segments from this tree (they have no trees of their own until edited).
+      this.dropSegments();
+      this.segments = cutSegments(source, 0, walked);
+    } else if (this.segments && segmentsEnd(this.segments) !== source.length) {
+      this.dropSegments(); // not in step with the text (cannot happen; defensive)
+    }
     return walked.map((s) => ({ placed: { summary: s.summary, base: s.start }, errors: s.errors }));
   }
 
+  /**
+   * Like `walk`, but statements of the previous whole-document walk are taken over (moved) when
+   * neither the text between the two walks nor tree-sitter's changed ranges touch them: their
+   * text, structure and syntax errors are then the same. Only the rest is read from the tree.
+   */
+  private walkChanged(tree: Tree, source: string, previous: WholeWalk, changed: readonly { startIndex: number; endIndex: number }[]): WalkedStatement[] {
+    const edit = diffTexts(previous.text, source);
+    const delta = edit ? edit.newEndIndex - edit.oldEndIndex : 0;
+    /** Closed intervals of new offsets where anything may differ. */
+    const dirty: [number, number][] = changed.map((r) => [r.startIndex, r.endIndex]);
+    if (edit) dirty.push([edit.startIndex, edit.newEndIndex]);
+    const isClean = (start: number, end: number) => dirty.every(([a, b]) => start > b || end < a);
+    // Previous statements by their start in the new text, where they would be if unchanged.
+    const candidates = new Map<number, WalkedStatement>();
+    for (const s of previous.statements) {
+      if (edit && s.end >= edit.startIndex && s.start <= edit.oldEndIndex) continue;
+      const moved = edit && s.start > edit.oldEndIndex ? delta : 0;
+      if (isClean(s.start + moved, s.end + moved)) candidates.set(s.start + moved, moved === 0 ? s : { ...s, start: s.start + moved, end: s.end + moved });
+    }
+    const out: WalkedStatement[] = [];
+    for (const child of tree.rootNode.children) {
+      if (!child) continue;
+      const start = child.startIndex;
+      const reused = candidates.get(start);
+      if (reused) {
+        out.push(reused);
+        continue;
+      }
+      const end = child.endIndex;
+      const statementText = source.slice(start, end);
+      let summary = this.cache.get(statementText);
+      if (!summary) {
+        const cursor = child.walk();
+        try {
+          summary = summarizeStatement(this.copier.copyStatement(cursor, source), source);
+        } finally {
+          cursor.delete();
+        }
+      }
+      const errors = child.hasError || child.isMissing || child.isError ? collectSyntaxErrors(child) : [];
+      out.push({ start, end, text: statementText, summary, comment: child.type === 'comment', errors });
+    }
+    return out;
+  }
+
   /** One summary per top-level statement of `tree` (offsets relative to `text`), reusing known ones by text. */
-  private walk(tree: Tree, text: string, known: ReadonlyMap<string, StatementSummary>, withErrors: boolean): (SegmentStatement & { errors: ErrorIR[] })[] {
-    const out: (SegmentStatement & { errors: ErrorIR[] })[] = [];
+  private walk(tree: Tree, text: string, known: ReadonlyMap<string, StatementSummary>, withErrors: boolean): WalkedStatement[] {
+    const out: WalkedStatement[] = [];
     const cursor: TreeCursor = tree.walk();
     try {
       if (cursor.gotoFirstChild()) {
@@ -200,8 +266,10 @@ class TreeSitterModelParser implements PythonModelParser {
   // ---- segments ----
 
   /**
-   * Applies the edit to the segments it touches and re-parses only those; undefined when the
-   * result would not be clean (see segments.ts), and the whole document must be parsed instead.
+   * Applies the edit to the segments it touches and re-parses only those. Undefined when the
+   * document cannot be served from segments (a segment has syntax errors, or no clean boundary
+   * was found): the whole document is parsed instead, and the segments stay, in step with the
+   * text, so that the edit that fixes the error is again a segment re-parse.
    */
   private segmentedStatements(source: string): PlacedWithErrors[] | undefined {
     const segments = this.segments;
@@ -217,45 +285,51 @@ class TreeSitterModelParser implements PythonModelParser {
     const delta = edit.newEndIndex - edit.oldEndIndex;
     let first = segmentAt(segments, edit.startIndex);
     let last = edit.oldEndIndex > edit.startIndex ? segmentAt(segments, edit.oldEndIndex - 1) : first;
-    for (let attempt = 0; attempt <= MAX_WIDENINGS; attempt++) {
-      const from = segments[first]!.start;
+    let replacement: Segment[] | undefined;
+    let from = 0;
+    let text = '';
+    for (let attempt = 0; attempt <= MAX_WIDENINGS && !replacement; attempt++) {
+      from = segments[first]!.start;
       const oldTo = last + 1 < segments.length ? segments[last + 1]!.start : previous.length;
-      const text = source.slice(from, oldTo + delta);
-      const reparsed = this.parseSegment(segments, first, last, text);
-      if (reparsed === 'errors') return undefined;
-      if (reparsed === 'start' && first > 0) { first--; continue; }
-      if (reparsed === 'end' && last + 1 < segments.length) { last++; continue; }
-      if (typeof reparsed === 'string') return undefined;
-      // Replace the touched segments; later ones move by the edit's length change.
-      for (let i = first; i <= last; i++) segments[i]!.tree?.delete();
-      for (let i = last + 1; i < segments.length; i++) segments[i]!.start += delta;
-      const replacement = reparsed.text.length === 0
-        ? []
-        : reparsed.text.length > MAX_SEGMENT_CHARS
-          ? (reparsed.tree!.delete(), cutSegments(reparsed.text, from, reparsed.statements))
-          : [{ start: from, text: reparsed.text, tree: reparsed.tree, statements: reparsed.statements }];
-      segments.splice(first, last - first + 1, ...replacement);
-      if (segments.length === 0) segments.push({ start: 0, text: '', tree: undefined, statements: [] });
-      const out: PlacedWithErrors[] = [];
-      for (const segment of segments) {
-        for (const s of segment.statements) out.push({ placed: { summary: s.summary, base: segment.start + s.start }, errors: [] });
-      }
-      return out;
+      text = source.slice(from, oldTo + delta);
+      const parsed = this.parseSegment(segments, first, last, text);
+      if (parsed.problem === 'start' && first > 0) first--;
+      else if (parsed.problem === 'end' && last + 1 < segments.length) last++;
+      else if (parsed.problem) {
+        // Kept with its tree (the edit that fixes it re-parses incrementally), not usable until clean.
+        replacement = [{ start: from, text, tree: parsed.tree, statements: [], dirty: true }];
+      } else if (text.length === 0) replacement = [];
+      else if (text.length > MAX_SEGMENT_CHARS) {
+        parsed.tree?.delete();
+        replacement = cutSegments(text, from, parsed.statements);
+      } else replacement = [{ start: from, text, tree: parsed.tree, statements: parsed.statements, dirty: false }];
     }
-    return undefined;
+    replacement ??= [{ start: from, text, tree: undefined, statements: [], dirty: true }];
+    // Replace the touched segments; later ones move by the edit's length change.
+    for (let i = first; i <= last; i++) segments[i]!.tree?.delete();
+    for (let i = last + 1; i < segments.length; i++) segments[i]!.start += delta;
+    segments.splice(first, last - first + 1, ...replacement);
+    if (segments.length === 0) segments.push({ start: 0, text: '', tree: undefined, statements: [], dirty: false });
+    if (segments.some((s) => s.dirty)) return undefined;
+    const out: PlacedWithErrors[] = [];
+    for (const segment of segments) {
+      for (const s of segment.statements) out.push({ placed: { summary: s.summary, base: segment.start + s.start }, errors: [] });
+    }
+    return out;
   }
 
   /**
    * Parses the new `text` of segments first..last (incrementally when it is one segment with a
-   * tree) and checks it: 'errors', 'start' or 'end' (a boundary that is not clean), or the result.
+   * tree) and checks it. `problem`: syntax errors, or a boundary that is not clean at the start or
+   * the end (then the segment is widened to the neighbour).
    */
   private parseSegment(segments: Segment[], first: number, last: number, text: string):
-    'errors' | 'start' | 'end' | { text: string; tree: Tree | undefined; statements: SegmentStatement[] } {
+    { problem?: 'errors' | 'start' | 'end'; tree: Tree | undefined; statements: SegmentStatement[] } {
     const isFirst = first === 0;
     const isLast = last === segments.length - 1;
-    if (text.length === 0) return { text, tree: undefined, statements: [] };
+    if (text.length === 0) return { tree: undefined, statements: [] };
     // The previous segment ends with a line break (checked when it was parsed).
-    if (!isFirst && !startsCleanly(text)) return 'start';
+    if (!isFirst && !startsCleanly(text)) return { problem: 'start', tree: undefined, statements: [] };
     const single = first === last ? segments[first]! : undefined;
     let tree: Tree | null;
     if (single?.tree) {
@@ -269,21 +343,20 @@ class TreeSitterModelParser implements PythonModelParser {
       tree = this.parser.parse(text);
     }
     if (!tree) throw new Error('tree-sitter returned no tree');
-    if (tree.rootNode.hasError) {
-      tree.delete();
-      return 'errors';
-    }
+    if (tree.rootNode.hasError) return { problem: 'errors', tree, statements: [] };
     const known = new Map<string, StatementSummary>();
     for (let i = first; i <= last; i++) for (const s of segments[i]!.statements) known.set(s.text, s.summary);
     const statements: SegmentStatement[] = this.walk(tree, text, known, false).map(({ errors: _errors, ...s }) => s);
+    // For the next whole-document walk (replaced by each such walk, so it stays bounded).
+    for (const s of statements) this.cache.set(s.text, s.summary);
     if (!isLast) {
       const lastStatement = statements[statements.length - 1];
       if (lastStatement?.comment || !isCleanEnd(text, lastStatement?.end ?? 0, text.length)) {
         tree.delete();
-        return 'end';
+        return { problem: 'end', tree: undefined, statements: [] };
       }
     }
-    return { text, tree, statements };
+    return { tree, statements };
   }
 }
 
@@ -292,12 +365,11 @@ function errorsOf(tree: Tree, childIndex: number): ErrorIR[] {
   return node && (node.hasError || node.isMissing || node.isError) ? collectSyntaxErrors(node) : [];
 }
 
-/** Every statement summary of the segments, by text. */
-function summariesOf(segments: readonly Segment[]): Map<string, StatementSummary> {
-  const out = new Map<string, StatementSummary>();
-  for (const segment of segments) for (const s of segment.statements) out.set(s.text, s.summary);
-  return out;
+function segmentsEnd(segments: readonly Segment[]): number {
+  const last = segments[segments.length - 1]!;
+  return last.start + last.text.length;
 }
+
 
 function emptyFindings(skipped: string): PythonFindings {
   return { linears: [], stacks: [], attention: [], loraConfigs: [], constants: [], syntaxErrors: [], skipped };

@@ -25,7 +25,7 @@ import type { StatementSummary } from './ir';
 /** A segment is cut at the first statement boundary after this many characters. */
 export const SEGMENT_CHARS = 2000;
 /** A segment that grew past this (a paste, say) is cut again. */
-export const MAX_SEGMENT_CHARS = 8 * SEGMENT_CHARS;
+export const MAX_SEGMENT_CHARS = 4 * SEGMENT_CHARS;
 
 /** One top-level statement; offsets relative to the start of its segment's text. */
 export interface SegmentStatement {
@@ -44,6 +44,8 @@ export interface Segment {
   /** Its own tree, once it has been parsed on its own (segments cut from a whole-document tree have none). */
   tree: Tree | undefined;
   statements: SegmentStatement[];
+  /** Parsed with syntax errors or not yet checked: its statements are stale, segments cannot serve. */
+  dirty: boolean;
 }
 
 function isSpace(code: number): boolean {
@@ -85,6 +87,7 @@ export function cutSegments(text: string, base: number, statements: readonly Seg
       start: base + from,
       text: text.slice(from, to),
       tree: undefined,
+      dirty: false,
       statements: statements.slice(firstIndex, lastIndex).map((s) => (from === 0 ? s : { ...s, start: s.start - from, end: s.end - from })),
     });
   };

@@ -85,6 +85,40 @@ describe('incremental Python analysis and hints equal a from-scratch computation
     }
   });
 
+  it('over edit sequences that keep the file valid, at statement boundaries (segments re-cut, widened, merged)', async () => {
+    // Edits at the start of top-level lines: where the document is cut into separately parsed segments.
+    const pieces = [
+      'X = 1\n', '# note\n', '\n', '    # indented note\n', 'import torch.nn as nn\n', 'HIDDEN = 512\n',
+      '@staticmethod\n', 'if True:\n    pass\n', 'class Late(nn.Module):\n    pass\n',
+    ];
+    const source = syntheticModelSource(2000);
+    const parser = await createPythonParser(wasmPaths);
+    const rand = random(99);
+    let text = source;
+    parser.analyze(text);
+    for (let i = 0; i < 10; i++) {
+      const starts = [...text.matchAll(/^(?=\S)/gm)].map((m) => m.index!);
+      const at = starts[rand(starts.length)]!;
+      const op = rand(4);
+      if (op === 0) {
+        // Delete one whole top-level line.
+        const end = text.indexOf('\n', at);
+        text = text.slice(0, at) + text.slice(end < 0 ? text.length : end + 1);
+      } else if (op === 1) {
+        text = text.slice(0, at) + pieces[rand(pieces.length)] + text.slice(at);
+      } else {
+        // A digit inside a statement (changes a width or a name).
+        const digit = text.indexOf('(', at);
+        text = text.slice(0, digit + 1) + String(rand(10)) + text.slice(digit + 1);
+      }
+      const findings = parser.analyze(text);
+      const expected = await fromScratch(text);
+      assert.deepEqual(findings, expected.findings, `boundary edit ${i}`);
+      assert.deepEqual(materialize(computePythonHints(findings, text, { targetDepthSetting: null, link })), expected.hints, `boundary edit ${i}`);
+    }
+    parser.dispose();
+  });
+
   it('a changed module-level constant reaches every layer that uses it, unchanged statements stay shared', async () => {
     const parser = await createPythonParser(wasmPaths);
     const source = syntheticModelSource(200);
