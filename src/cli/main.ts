@@ -2,6 +2,7 @@
  * `lora-lens`: the analysis pipeline without VS Code, for design reviews and CI jobs.
  * Exit codes: 0 success, 2 bad arguments or bad input file (one line on stderr), 1 internal error.
  */
+import { isMainThread } from 'node:worker_threads';
 import { FormatError } from '../formats/types';
 import { TheoryInputError } from '../theory';
 import { UsageError } from './args';
@@ -83,7 +84,8 @@ function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }
 
-if (require.main === module) {
+// Off the main thread this bundle is a validation seed worker (engine/training/seedThreads.ts), not the CLI.
+if (require.main === module && isMainThread) {
   runCli(process.argv.slice(2), processIO).then((code) => {
     process.exitCode = code;
   });

@@ -11,14 +11,18 @@
  * becomes engine/progress notifications tagged with the request's token, JSON-RPC cancellation
  * answers RequestCancelled. A cancelled or failed request leaves the engine ready for the next one.
  * engine/validate (validation by training, issue 6) runs the same way: same workers, same progress,
- * same cancellation.
+ * same cancellation, with one job per seed on as many workers at once as there are cores (seeds are
+ * independent; the merged result is what one piece would give).
  */
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
+import { availableParallelism } from 'node:os';
+import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
 import type { AnalyzeParams, BackendPreference, EngineRequests, Report, ValidationResult } from '../protocol';
 import { notificationType, requestType } from './rpc';
 import { engineStatus, type BackendState } from './status';
 import { runAnalysisWorker, type FromWorker, type ToWorker } from './analysis/worker';
+import { checkValidationRequest } from './training/validation';
+import { mergeSeedResults, splitBySeed } from './training/seedSplit';
 
 /** LSP's RequestCancelled code: the client sees a cancelled request, not a failure. */
 const REQUEST_CANCELLED = -32800;
@@ -131,10 +135,59 @@ function main(): void {
     const { token: progressToken, ...options } = params;
     return workerRequest<Report>({ type: 'analyze', id: nextId++, options }, progressToken, (m) => (m.type === 'done' ? m.report : undefined), token, 'analysis');
   });
-  connection.onRequest(requestType('engine/validate'), (params: ValidateParams, token: CancellationToken) => {
+  connection.onRequest(requestType('engine/validate'), async (params: ValidateParams, token: CancellationToken) => {
     const { token: progressToken, backend, ...request } = params;
-    const job: ToWorker = { type: 'validate', id: nextId++, request, preference: backend ?? 'auto' };
-    return workerRequest<ValidationResult>(job, progressToken, (m) => (m.type === 'validated' ? m.result : undefined), token, 'validation');
+    try {
+      checkValidationRequest(request);
+    } catch (e) {
+      return new ResponseError(INPUT_ERROR, e instanceof Error ? e.message : String(e));
+    }
+    // Seeds are independent: one worker per seed, as many at once as there are cores.
+    const parts = splitBySeed(request);
+    const concurrency = Math.min(parts.length, availableParallelism());
+    const started = Date.now();
+    const fractions = parts.map(() => 0);
+    const all = new CancellationTokenSource();
+    const cancelled = token.onCancellationRequested(() => all.cancel());
+    const results: ValidationResult[] = [];
+    let failure: ResponseError<void> | undefined;
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < parts.length && !failure) {
+        const s = next++;
+        const job: ToWorker = { type: 'validate', id: nextId++, request: parts[s], preference: backend ?? 'auto' };
+        const result = await runJob<ValidationResult | ResponseError<void>>(
+          job,
+          (m) => {
+            if (m.type === 'progress') {
+              fractions[s] = m.fraction;
+              const fraction = fractions.reduce((a, b) => a + b, 0) / parts.length;
+              const message = parts.length > 1 ? `seed ${s + 1}/${parts.length}: ${m.message}` : m.message;
+              void connection.sendNotification(progress, { token: progressToken, fraction, message });
+              return undefined;
+            }
+            if (m.type === 'error') return new ResponseError(m.kind === 'input' ? INPUT_ERROR : -32603, m.message);
+            return m.type === 'validated' ? m.result : undefined;
+          },
+          all.token,
+          () => new ResponseError(REQUEST_CANCELLED, 'validation cancelled'),
+        );
+        if (result instanceof ResponseError) {
+          failure ??= result;
+          all.cancel();
+        } else {
+          results[s] = result;
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: concurrency }, lane));
+    } finally {
+      cancelled.dispose();
+      all.dispose();
+    }
+    if (token.isCancellationRequested) return new ResponseError(REQUEST_CANCELLED, 'validation cancelled');
+    return failure ?? mergeSeedResults(request, results, (Date.now() - started) / 1000);
   });
   // The extension host going away closes the channel: exit rather than linger as an orphan.
   connection.onClose(() => process.exit(0));

@@ -4,7 +4,9 @@
  */
 import type { ValidationBiasMode, ValidationMethod } from '../../protocol';
 import { BACKEND_ORDER, BackendUnavailableError, loadBackend, type BackendPreference, type TensorBackend } from '../../engine/backend';
-import { renderValidationTable, runValidation, validationRequest, VALIDATION_LIMITS } from '../../engine/training';
+import { renderValidationTable, validationRequest, VALIDATION_LIMITS } from '../../engine/training';
+import { runValidationOnThreads } from '../../engine/training/seedThreads';
+import { availableParallelism } from 'node:os';
 import { intOption, parseArgs, requireInt, stringOption, UsageError } from '../args';
 import type { CliIO } from '../io';
 import { renderValidationHtml } from '../../report/validationHtml';
@@ -13,7 +15,8 @@ export const validateUsage = `Usage:
   lora-lens validate --width D --frozen-depth L --target-depth L̄ [--ranks 1-16] [--seeds 5]
                      [--methods construction,gradient,final-layers] [--bias tunable|frozen|both]
                      [--steps 5000] [--batch-size 256] [--learning-rates 1e-2,1e-3,1e-4]
-                     [--test-samples 5000] [--seed 0] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--json | --format html]
+                     [--test-samples 5000] [--seed 0] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
+                     [--jobs N] [--json | --format html]
 
   Random frozen (depth L) and target (depth L̄) ReLU networks of width D; for each rank, the paper's
   explicit construction and/or LoRA fitted by Adam; median test MSE over seeds, threshold marked.
@@ -21,6 +24,7 @@ export const validateUsage = `Usage:
   --methods  default construction,gradient; final-layers tunes the last k = 1…L−1 layers instead
   --bias     tunable (theory §2), frozen, or both (the bias ablation of gradient descent;
              the construction needs tunable biases and runs frozen only with --bias frozen)
+  --jobs     seeds trained at once on separate threads (default: the number of cores)
   --json     one JSON object: threshold, curves [{method, bias, rank, medianTestMse, perSeed, …}], notes
   --format html  a self-contained HTML page (plot with the threshold marked, table, notes)
 `;
@@ -60,7 +64,7 @@ function parseRates(raw: string | undefined): number[] | undefined {
 }
 
 export async function validateCommand(argv: string[], io: CliIO): Promise<number> {
-  const valued = ['width', 'frozen-depth', 'target-depth', 'ranks', 'seeds', 'methods', 'bias', 'steps', 'batch-size', 'learning-rates', 'test-samples', 'seed', 'backend', 'format'];
+  const valued = ['width', 'frozen-depth', 'target-depth', 'ranks', 'seeds', 'methods', 'bias', 'steps', 'batch-size', 'learning-rates', 'test-samples', 'seed', 'backend', 'format', 'jobs'];
   const args = parseArgs(argv, { ...Object.fromEntries(valued.map((v) => [v, { value: true }])), json: { value: false } });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
   const format = stringOption(args, 'format') ?? (args.options.has('json') ? 'json' : 'text');
@@ -77,6 +81,8 @@ export async function validateCommand(argv: string[], io: CliIO): Promise<number
   if (biasRaw !== undefined && !['tunable', 'frozen', 'both'].includes(biasRaw)) throw new UsageError(`--bias must be tunable, frozen or both, got '${biasRaw}'`);
   const biasModes: ValidationBiasMode[] | undefined = biasRaw === undefined ? undefined : biasRaw === 'both' ? ['tunable', 'frozen'] : [biasRaw as ValidationBiasMode];
   const backendName = stringOption(args, 'backend') ?? 'auto';
+  // More threads than cores only adds contention; a cap keeps a typo from starting thousands.
+  const jobs = Math.min(intOption(args, 'jobs', 1) ?? availableParallelism(), 64);
   if (backendName !== 'auto' && !(BACKEND_ORDER as readonly string[]).includes(backendName)) {
     throw new UsageError(`--backend must be auto or one of ${BACKEND_ORDER.join(', ')}, got '${backendName}'`);
   }
@@ -107,8 +113,9 @@ export async function validateCommand(argv: string[], io: CliIO): Promise<number
     }
   }
   let lastDraw = 0;
-  const result = await runValidation(request, {
+  const result = await runValidationOnThreads(request, {
     backend,
+    jobs,
     onProgress: io.errIsTty
       ? (fraction, message) => {
           const now = Date.now();

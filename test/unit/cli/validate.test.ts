@@ -1,5 +1,8 @@
 /** `lora-lens validate`: JSON shape, text table, bad arguments (exit 2, one line). */
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../../../src/cli/main';
 import { parseRankList } from '../../../src/cli/commands/validate';
@@ -32,6 +35,25 @@ describe('lora-lens validate', () => {
     assert.ok(exact.medianTestMse < 1e-8);
   });
 
+  it('the built CLI trains seeds on parallel threads (--jobs 2) and gives what one thread gives', async (t) => {
+    const bundle = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
+    if (!fs.existsSync(bundle)) return t.skip('dist/cli.js not built (npm test builds it first)');
+    const run = (jobs: string) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile(process.execPath, [bundle, 'validate', '--width', '4', '--frozen-depth', '2', '--target-depth', '1', '--ranks', '1-3', '--seeds', '3',
+        '--steps', '5', '--batch-size', '8', '--learning-rates', '0.01,0.001', '--test-samples', '50', '--backend', 'cpu', '--jobs', jobs, '--json'],
+      (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }));
+    });
+    const [one, two] = [await run('1'), await run('2')];
+    assert.equal(one.code, 0, one.err);
+    assert.equal(two.code, 0, two.err);
+    const strip = (text: string) => {
+      const { seconds: _seconds, ...rest } = JSON.parse(text);
+      return rest;
+    };
+    assert.deepEqual(strip(two.out), strip(one.out));
+    assert.equal(strip(two.out).curves[0].perSeed.length, 3);
+  });
+
   it('text: a table with the threshold marked', async () => {
     const r = await cli('validate', '--width', '4', '--frozen-depth', '2', '--target-depth', '1', '--methods', 'construction', '--seeds', '1', '--test-samples', '50');
     assert.equal(r.code, 0, r.err);
@@ -50,6 +72,7 @@ describe('lora-lens validate', () => {
     [['--width', '4', '--frozen-depth', '2', '--target-depth', '1', '--learning-rates', '-1'], /learning-rates/],
     [['--width', '100', '--frozen-depth', '2', '--target-depth', '1'], /at most 64/],
     [['--width', '4', '--frozen-depth', '1', '--target-depth', '1', '--methods', 'final-layers'], /at least 2/],
+    [['--width', '4', '--frozen-depth', '2', '--target-depth', '1', '--jobs', '0'], /--jobs must be at least 1/],
   ] as [string[], RegExp][]) {
     it(`exit 2, one line: ${args.join(' ')}`, async () => {
       const r = await cli('validate', ...args);

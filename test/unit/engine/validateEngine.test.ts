@@ -4,7 +4,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
-import { validationRequest } from '../../../src/engine/training';
+import { loadBackend } from '../../../src/engine/backend';
+import { runValidation, validationRequest } from '../../../src/engine/training';
 import { notificationType, requestType } from '../../../src/engine/rpc';
 import type { EngineProgress } from '../../../src/protocol';
 
@@ -46,6 +47,26 @@ describe('engine/validate', () => {
     const mine = progress.filter((p) => p.token === 'v1');
     assert.ok(mine.length >= 2);
     assert.equal(mine[mine.length - 1]!.fraction, 1);
+  });
+
+  it('runs seeds on parallel workers and merges them into what one in-process run gives', async () => {
+    const threeSeeds = { ...small, seeds: 3, baseSeed: 40 };
+    const viaEngine = await connection.sendRequest(requestType('engine/validate'), { ...threeSeeds, token: 'seeds', backend: 'cpu' });
+    const inProcess = await runValidation(threeSeeds, { backend: await loadBackend('cpu') });
+    assert.deepEqual(viaEngine.request, inProcess.request);
+    assert.equal(viaEngine.curves.length, inProcess.curves.length);
+    viaEngine.curves.forEach((p, i) => {
+      const q = inProcess.curves[i];
+      assert.deepEqual([p.method, p.bias, p.rank, p.exactClaimed, p.learningRates], [q.method, q.bias, q.rank, q.exactClaimed, q.learningRates]);
+      assert.equal(p.perSeed.length, 3);
+      p.perSeed.forEach((v, s) => assert.ok(Math.abs(v - q.perSeed[s]) <= 1e-9 * Math.max(1e-12, Math.abs(q.perSeed[s])), `${p.method} R=${p.rank} seed ${s}: ${v} vs ${q.perSeed[s]}`));
+      assert.ok(Math.abs(p.medianTestMse - q.medianTestMse) <= 1e-9 * Math.max(1e-12, q.medianTestMse));
+    });
+    assert.equal(viaEngine.baselineMedianTestMse, inProcess.baselineMedianTestMse);
+    assert.equal(viaEngine.trainingSteps, inProcess.trainingSteps);
+    const mine = progress.filter((p) => p.token === 'seeds');
+    assert.ok(mine.every((p, i) => i === 0 || p.fraction >= mine[i - 1].fraction), 'progress never goes back');
+    assert.ok(mine.some((p) => /^seed \d\/3: /.test(p.message ?? '')));
   });
 
   it('a bad request is an input error (code 1) naming the field', async () => {
