@@ -12,6 +12,7 @@
 import * as os from 'node:os';
 import { describeBackend, loadBackend, type TensorBackend } from '../../src/engine/backend';
 import { fitGroupByGradient, type FitRunSpec, randomFnn, runValidation, SeededRandom, syntheticSweepRequests } from '../../src/engine/training';
+import { runValidationOnThreads } from '../../src/engine/training/seedThreads';
 
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -73,7 +74,25 @@ export async function runTrainingBench(log: (line: string) => void): Promise<voi
         `${overhead.toFixed(1)} s per seed besides training; full (${req.seeds} seeds × ${req.steps} steps, ${(fullRunSteps / 1e6).toFixed(2)} M run-steps): ≈ ${(estimate / 3600).toFixed(2)} h`,
     );
   }
-  log(`(b) whole width-16 sweep, extrapolated: ≈ ${(totalSeconds / 3600).toFixed(1)} h for ${(totalRunSteps / 1e6).toFixed(2)} M Adam run-steps; load average now ${loadAverage()}`);
+  log(`(b) whole width-16 sweep, extrapolated, one thread: ≈ ${(totalSeconds / 3600).toFixed(1)} h for ${(totalRunSteps / 1e6).toFixed(2)} M Adam run-steps; load average now ${loadAverage()}`);
+
+  // (c) Seeds on threads: the same 2-seed request on 1 and on 2 threads (the machine has os.cpus() cores).
+  const twoSeeds = { ...full[0], seeds: 2, steps: 60 };
+  const wall: number[] = [];
+  for (const jobs of [1, 2]) {
+    const start = process.hrtime.bigint();
+    await runValidationOnThreads(twoSeeds, { backend, jobs });
+    wall.push(seconds(start));
+  }
+  const speedup = wall[0] / wall[1];
+  // Seeds run in rounds of `cores` threads; each thread ran at `efficiency` of a lone one in (c).
+  const cores = os.availableParallelism();
+  const seeds = full[0].seeds;
+  const rounds = Math.ceil(seeds / Math.min(cores, seeds));
+  const efficiency = Math.min(1, speedup / 2);
+  const parallelHours = (totalSeconds * rounds) / seeds / efficiency / 3600;
+  log(`(c) 2 seeds of L̄=1, L=2 × 60 steps: ${wall[0].toFixed(1)} s on 1 thread, ${wall[1].toFixed(1)} s on 2 threads (${speedup.toFixed(2)}×); ` +
+    `the whole sweep with its ${seeds} seeds on ${cores} threads (${rounds} rounds): ≈ ${parallelHours.toFixed(1)} h`);
   log(`tensors alive at the end: ${backend.tf.memory().numTensors}`);
 }
 
