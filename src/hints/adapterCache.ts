@@ -36,6 +36,8 @@ interface KeyCache {
   keys: readonly string[];
   /** keyFor[i]: the rank_pattern key governing targeted[i], undefined for `r`. */
   keyFor: readonly (string | undefined)[];
+  /** The modules each key governs (key undefined: `r`), in module order; built on first use. */
+  groups?: ReadonlyMap<string | undefined, readonly LinearModule[]>;
 }
 
 const keysByModules = new WeakMap<readonly LinearModule[], KeyCache>();
@@ -51,6 +53,26 @@ export function rankKeysFor(modules: readonly LinearModule[], keys: readonly str
   const keyFor = modules.map((m) => lookup.keyFor(m.name));
   keysByModules.set(modules, { keys: [...keys], keyFor });
   return keyFor;
+}
+
+/**
+ * The modules each rank_pattern key governs (undefined: those that take `r`), as arrays that stay
+ * the same objects while the modules and the key list do, so per-entry results can be remembered
+ * on them.
+ */
+export function moduleGroupsFor(modules: readonly LinearModule[], keys: readonly string[]): ReadonlyMap<string | undefined, readonly LinearModule[]> {
+  const keyFor = rankKeysFor(modules, keys);
+  const cached = keysByModules.get(modules)!;
+  if (cached.keyFor === keyFor && cached.groups) return cached.groups;
+  const groups = new Map<string | undefined, LinearModule[]>();
+  modules.forEach((m, i) => {
+    const key = keyFor[i];
+    const list = groups.get(key);
+    if (list) list.push(m);
+    else groups.set(key, [m]);
+  });
+  cached.groups = groups;
+  return groups;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {

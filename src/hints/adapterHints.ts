@@ -12,7 +12,7 @@ import { fullUpdateCheaper, matrixRankBound, perMatrixRequiredRank, transformerW
 import { findProperty, parseJsonDocument, toPlainValue, type JsonObjectNode, type JsonSpan } from './json/jsonDocument';
 import { setTopLevelObjectProperty } from './json/jsonEdit';
 import { codeSpan, escapeMarkdown, formatCount, lazyHover } from './markdown';
-import { analysisIndex, rankKeysFor, targetedModules, type AnalysisIndex } from './adapterCache';
+import { analysisIndex, moduleGroupsFor, targetedModules, type AnalysisIndex } from './adapterCache';
 import { architectureNeed, type LinearModule } from './modelThresholds';
 import {
   emptyHints, type DiagnosticSpec, type DocumentHints, type PanelLink, type QuickFixSpec, type TransformerAnalysisResult,
@@ -50,8 +50,29 @@ interface RankEntry {
   /** Key start to value end in the file, when the setting is written there. */
   span?: JsonSpan;
   valueEnd?: number;
-  modules: LinearModule[];
+  /** Shared with earlier calls while the base model and the key list stay (see moduleGroupsFor). */
+  modules: readonly LinearModule[];
 }
+
+/** What an entry's hints say, independent of where the entry sits in the file. */
+interface EntryRender {
+  label: string;
+  markdown: () => string;
+  diagnostics: Omit<DiagnosticSpec, 'range' | 'fix'>[];
+}
+
+/**
+ * The last render of each entry, per module group (an array kept by moduleGroupsFor) and key,
+ * with everything else it depends on; an edit to one rank then renders one entry. Entries
+ * governing no module share one empty array.
+ */
+const renderedEntries = new WeakMap<readonly LinearModule[], Map<string | undefined, {
+  rank: number; D: number; deltaRanks: ReadonlyMap<string, number>; link: string; render: EntryRender;
+}>>();
+const NO_MODULES: readonly LinearModule[] = [];
+const factsByGroup = new WeakMap<readonly LinearModule[], Map<string, { deltaRanks: ReadonlyMap<string, number>; facts: EntryFacts }>>();
+/** Per group, the last render of at most this many keys is kept (facts: this many (rank, D) pairs). */
+const MAX_RENDERS_PER_GROUP = 1000;
 
 interface EntryFacts {
   worstNeed: number;
@@ -117,9 +138,10 @@ class AdapterContext {
   // ---- where ranks come from ----
 
   private entries(targeted: readonly LinearModule[]): RankEntry[] {
+    const groups = moduleGroupsFor(targeted, this.rankKeys);
     const rProp = findProperty(this.root, 'r');
     const rEntry: RankEntry = {
-      key: undefined, rank: this.fields.r, modules: [],
+      key: undefined, rank: this.fields.r, modules: groups.get(undefined) ?? NO_MODULES,
       span: rProp ? { offset: rProp.keySpan.offset, end: rProp.value.end } : undefined,
       valueEnd: rProp?.value.end,
     };
@@ -130,21 +152,28 @@ class AdapterContext {
         const rank = this.fields.rankPattern[p.key];
         if (rank === undefined) continue;
         // A repeated key: JSON keeps the last value; show the hint there.
-        byKey.set(p.key, { key: p.key, rank, modules: [], span: { offset: p.keySpan.offset, end: p.value.end }, valueEnd: p.value.end });
+        byKey.set(p.key, { key: p.key, rank, modules: groups.get(p.key) ?? NO_MODULES, span: { offset: p.keySpan.offset, end: p.value.end }, valueEnd: p.value.end });
       }
     }
-    const keyFor = rankKeysFor(targeted, this.rankKeys);
-    targeted.forEach((m, i) => {
-      const key = keyFor[i];
-      (key === undefined ? rEntry : byKey.get(key) ?? rEntry).modules.push(m);
-    });
     return [rEntry, ...byKey.values()];
   }
 
   private facts(entry: RankEntry): EntryFacts {
     let f = this.factsByEntry.get(entry);
     if (!f) {
-      f = this.computeFacts(entry);
+      // Across calls: per module group, by rank and D (and the analysis's delta ranks).
+      let known = factsByGroup.get(entry.modules);
+      if (!known || known.size > MAX_RENDERS_PER_GROUP) {
+        known = new Map();
+        factsByGroup.set(entry.modules, known);
+      }
+      const key = `${entry.rank}\u0000${this.D}`;
+      const cached = known.get(key);
+      if (cached && cached.deltaRanks === this.deltaRanks) f = cached.facts;
+      else {
+        f = this.computeFacts(entry);
+        known.set(key, { deltaRanks: this.deltaRanks, facts: f });
+      }
       this.factsByEntry.set(entry, f);
     }
     return f;
@@ -200,7 +229,12 @@ class AdapterContext {
   /** The fix's edit (a thousand-entry rank_pattern serialised) is only built when a code action asks for it. */
   private quickFix(rankPattern: Readonly<Record<string, number>>): QuickFixSpec {
     const { text, root, lines } = this;
-    const shown = jsonPrefix(rankPattern, 81);
+    let shown = shownPatterns.get(rankPattern);
+    if (shown === undefined) {
+      shown = jsonPrefix(rankPattern, 81);
+      // The analysis's recommendation is one object per analysis: worth remembering.
+      if (Object.isFrozen(rankPattern)) shownPatterns.set(rankPattern, shown);
+    }
     const source = this.options.analysis ? 'from the analysis' : 'architecture-only';
     let edit: QuickFixSpec['edit'] | undefined;
     return {
@@ -256,24 +290,53 @@ class AdapterContext {
 
   private entryHints(entry: RankEntry, fix: QuickFixSpec | undefined): void {
     if (!entry.span || entry.valueEnd === undefined) return;
+    const render = this.entryRender(entry);
     const range = this.lines.range(entry.span.offset, entry.span.end);
+    this.hints.inlays.push({ position: this.lines.position(entry.valueEnd), label: render.label, tooltip: render.markdown });
+    this.hints.hovers.push({ range, markdown: render.markdown });
+    for (const d of render.diagnostics) {
+      // Lowering ranks cannot make a full update dearer, so that diagnostic carries no rank fix.
+      const spec: DiagnosticSpec = { severity: d.severity, code: d.code, message: d.message, range };
+      if (fix && d.code !== 'full-update-cheaper') spec.fix = fix;
+      this.hints.diagnostics.push(spec);
+    }
+  }
+
+  /** The entry's label, hover and diagnostics, remembered across calls (see renderedEntries). */
+  private entryRender(entry: RankEntry): EntryRender {
+    let renders = renderedEntries.get(entry.modules);
+    if (!renders || renders.size > MAX_RENDERS_PER_GROUP) {
+      renders = new Map();
+      renderedEntries.set(entry.modules, renders);
+    }
+    const known = renders.get(entry.key);
+    if (known && known.rank === entry.rank && known.D === this.D && known.deltaRanks === this.deltaRanks && known.link === this.options.link.argsJson) {
+      return known.render;
+    }
+    const render = this.renderEntry(entry);
+    renders.set(entry.key, { rank: entry.rank, D: this.D, deltaRanks: this.deltaRanks, link: this.options.link.argsJson, render });
+    return render;
+  }
+
+  private renderEntry(entry: RankEntry): EntryRender {
     const what = entry.key === undefined ? `r = ${entry.rank}` : `rank_pattern "${entry.key}" = ${entry.rank}`;
     if (entry.modules.length === 0) {
       const label = entry.key === undefined ? '→ every targeted module has a rank_pattern entry' : '→ matches no targeted module';
       const facts = [entry.key === undefined
         ? 'Every module `target_modules` selects takes its rank from `rank_pattern`, so `r` is not used.'
         : `${codeSpan(entry.key)} matches none of the base model's modules that \`target_modules\` selects (PEFT: the key as a regex must match the module name or a dot-separated suffix).`];
-      const markdown = lazyHover(() => ({ title: what, facts, rules: [], link: this.options.link }));
-      this.hints.inlays.push({ position: this.lines.position(entry.valueEnd), label, tooltip: markdown });
-      this.hints.hovers.push({ range, markdown });
-      if (entry.key !== undefined) {
-        this.hints.diagnostics.push({ range, severity: 'information', code: 'pattern-matches-nothing', message: `${what} matches no module that target_modules selects in the base model` });
-      }
-      return;
+      const link = this.options.link;
+      const markdown = lazyHover(() => ({ title: what, facts, rules: [], link }));
+      const diagnostics: EntryRender['diagnostics'] = entry.key === undefined
+        ? []
+        : [{ severity: 'information', code: 'pattern-matches-nothing', message: `${what} matches no module that target_modules selects in the base model` }];
+      return { label, markdown, diagnostics };
     }
     const f = this.facts(entry);
     const data = f.dataNeed !== undefined ? `, data needs ${f.dataNeed}` : '';
     const label = `→ ${f.summary}: worst case needs ${f.worstNeed}${data} · ${formatCount(f.loraParameters)} params`;
+    const { D, deltaRanks } = this;
+    const link = this.options.link;
     const markdown = lazyHover(() => {
       const rules: RuleInfo[] = [];
       const facts = [`${what} applies to ${entry.modules.length} module${entry.modules.length === 1 ? '' : 's'}: ${escapeMarkdown(f.summary)}.`];
@@ -282,7 +345,7 @@ class AdapterContext {
         rules.push(perMatrixRequiredRank(f.dataNeed));
       }
       const attention = entry.modules.some((m) => m.attention);
-      const worst = transformerWorstCase(this.D);
+      const worst = transformerWorstCase(D);
       facts.push(attention
         ? `Architecture only: rank **${f.worstNeed}** always suffices here (⌈D/2⌉ = ${worst.requiredRank} for attention matrices, and never more than min(in, out)).`
         : `Architecture only: rank **${f.worstNeed}** = min(in, out) reproduces any update of these matrices.`);
@@ -290,23 +353,17 @@ class AdapterContext {
       const first = entry.modules[0]!;
       rules.push(matrixRankBound(first.in, first.out));
       facts.push(`LoRA at rank ${entry.rank}: ${formatCount(f.loraParameters)} parameters; a full update of the same matrices: ${formatCount(f.fullParameters)}.`);
-      facts.push(...moduleLines(entry.modules, entry.rank, this.D, this.deltaRanks));
+      facts.push(...moduleLines(entry.modules, entry.rank, D, deltaRanks));
       const comparison = fullUpdateCheaper(first.in, first.out, entry.rank);
       rules.push(comparison);
-      return { title: what, facts, rules, link: this.options.link };
+      return { title: what, facts, rules, link };
     });
-    this.hints.inlays.push({ position: this.lines.position(entry.valueEnd), label, tooltip: markdown });
-    this.hints.hovers.push({ range, markdown });
-    this.entryDiagnostics(entry, what, f, range, fix);
+    return { label, markdown, diagnostics: this.entryDiagnostics(entry, what, f) };
   }
 
-  private entryDiagnostics(entry: RankEntry, what: string, f: EntryFacts, range: DiagnosticSpec['range'], fix: QuickFixSpec | undefined): void {
-    // Lowering ranks cannot make a full update dearer, so that diagnostic carries no rank fix.
-    const push = (d: Omit<DiagnosticSpec, 'range' | 'fix'>) => {
-      const spec: DiagnosticSpec = { severity: d.severity, code: d.code, message: d.message, range };
-      if (fix && d.code !== 'full-update-cheaper') spec.fix = fix;
-      this.hints.diagnostics.push(spec);
-    };
+  private entryDiagnostics(entry: RankEntry, what: string, f: EntryFacts): EntryRender['diagnostics'] {
+    const out: EntryRender['diagnostics'] = [];
+    const push = (d: EntryRender['diagnostics'][number]) => out.push(d);
     if (f.dataNeed !== undefined && entry.rank > f.dataNeed) {
       push({
         severity: 'information', code: 'rank-above-data-requirement',
@@ -326,7 +383,7 @@ class AdapterContext {
         severity: 'warning', code: 'rank-full-rank-update',
         message: `${what} ≥ min(in, out) = ${Math.min(fullRank.in, fullRank.out)} for ${fullRank.short} (${fullRank.out}×${fullRank.in}): LoRA at this rank is a full-rank update, and a full update is cheaper`,
       });
-      return;
+      return out;
     }
     const cheaper = entry.modules.find((m) => fullUpdateCheaper(m.in, m.out, entry.rank).fullUpdateCheaper);
     if (cheaper) {
@@ -336,6 +393,7 @@ class AdapterContext {
         message: `${what}: a full update of ${cheaper.short} (${cheaper.out}×${cheaper.in}) needs ${formatCount(c.fullParameters)} parameters, fewer than LoRA's ${formatCount(c.loraParameters)} (break-even rank ${c.breakEvenRank})`,
       });
     }
+    return out;
   }
 
   private targetModulesHint(targeted: readonly LinearModule[], entries: readonly RankEntry[]): void {
@@ -351,10 +409,10 @@ class AdapterContext {
     }
     const label = targeted.length === 0
       ? '→ matches no module of the base model'
-      : `→ ${targeted.length} modules: ${summarizeModules(targeted)} · ${formatCount(lora)} LoRA params (full update ${formatCount(full)})`;
+      : `→ ${targeted.length} modules: ${memoSummary(targeted)} · ${formatCount(lora)} LoRA params (full update ${formatCount(full)})`;
     const facts = [targeted.length === 0
       ? 'No linear module of the base model matches `target_modules` (PEFT would refuse this adapter).'
-      : `\`target_modules\` selects ${targeted.length} linear modules of the base model: ${escapeMarkdown(summarizeModules(targeted))}.`];
+      : `\`target_modules\` selects ${targeted.length} linear modules of the base model: ${escapeMarkdown(memoSummary(targeted))}.`];
     if (targeted.length > 0) facts.push(`At the configured ranks LoRA trains ${formatCount(lora)} parameters; a full update of the same matrices would train ${formatCount(full)}.`);
     const analysisModules = this.options.analysis?.modules ?? [];
     const markdown = lazyHover(() => {
@@ -454,6 +512,19 @@ function jsonPrefix(value: Readonly<Record<string, number>>, atLeast: number): s
     if (out.length >= atLeast) return out;
   }
   return `${out}}`;
+}
+
+const shownPatterns = new WeakMap<object, string>();
+const summaries = new WeakMap<readonly LinearModule[], string>();
+
+/** `summarizeModules` of an array kept across calls (targetedModules gives the same array). */
+function memoSummary(modules: readonly LinearModule[]): string {
+  let summary = summaries.get(modules);
+  if (summary === undefined) {
+    summary = summarizeModules(modules);
+    summaries.set(modules, summary);
+  }
+  return summary;
 }
 
 /** "q_proj ×2, v_proj ×2" (counts are modules, usually one per layer); long lists shortened. */

@@ -24,8 +24,23 @@ export class LineTable {
     }
   }
 
+  /** The line of the last lookup: callers often ask in file order, so the next answer is usually at or just after it. */
+  private lastLine = 0;
+
   position(offset: number): SourcePosition {
     const starts = this.lineStarts;
+    let line = this.lastLine;
+    if (starts[line]! <= offset) {
+      // Walk forward a few lines before falling back to binary search.
+      for (let steps = 0; steps < 8; steps++) {
+        const next = starts[line + 1];
+        if (next === undefined || next > offset) {
+          this.lastLine = line;
+          return { line, character: offset - starts[line]! };
+        }
+        line++;
+      }
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -33,6 +48,7 @@ export class LineTable {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { line: lo, character: offset - starts[lo]! };
   }
 
