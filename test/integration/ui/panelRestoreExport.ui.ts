@@ -95,17 +95,17 @@ function markdownModuleRows(markdown: string): Map<string, string[]> {
 export const panelRestoreExportUiTest: UiTest = {
   name: 'analysis panel: restored after reload, then exported through the save dialog',
   async run({ page, workspace, screenshot }) {
-    const written: string[] = [];
     try {
-      await runPanelRestoreExport(page, workspace, screenshot, written);
+      await runPanelRestoreExport(page, workspace, screenshot);
     } finally {
-      await Promise.all(written.map((file) => fs.rm(file, { force: true })));
+      // The shared workspace stays as the other UI tests expect it.
+      await Promise.all(['md', 'html', 'json'].map((ext) => fs.rm(path.join(workspace, `${STEM}.${ext}`), { force: true })));
       await fs.rm(path.join(workspace, 'lora-lens-adapter'), { recursive: true, force: true });
     }
   },
 };
 
-async function runPanelRestoreExport(page: Page, workspace: string, screenshot: (name: string) => Promise<void>, written: string[]): Promise<void> {
+async function runPanelRestoreExport(page: Page, workspace: string, screenshot: (name: string) => Promise<void>): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   await page.locator('.statusbar').waitFor({ state: 'visible' });
   await runFromPalette(page, 'LoRA Lens: Compare Base and Fine-tuned');
@@ -117,15 +117,14 @@ async function runPanelRestoreExport(page: Page, workspace: string, screenshot: 
   const o = 'model.layers.0.self_attn.o_proj';
   await moduleRow(frame, o).click();
   await frame.locator('.selected h2 .module', { hasText: o }).waitFor();
-  // Move the budget and export at once (no pause): the export must use the budget on screen.
+  // Move the budget and export at once (no pause): the Markdown must be at the budget on screen
+  // (r = 3). It goes to the suggested file in the workspace folder.
   await setBudget(frame, 3);
-  const exported = exportFromPanel(page, workspace, frame, 'markdown', path.join(workspace, `${STEM}.md`));
-  const qSpectralAt3 = await cellText(frame, 'model.layers.0.self_attn.q_proj', COL.spectral);
-  const qEnergyAt3 = await cellText(frame, 'model.layers.0.self_attn.q_proj', COL.energy);
-
-  // Markdown at the budget on screen (r = 3), into the suggested file in the workspace folder.
-  const markdownFile = await exported;
-  written.push(markdownFile);
+  const [markdownFile, qSpectralAt3, qEnergyAt3] = await Promise.all([
+    exportFromPanel(page, workspace, frame, 'markdown', path.join(workspace, `${STEM}.md`)),
+    cellText(frame, 'model.layers.0.self_attn.q_proj', COL.spectral),
+    cellText(frame, 'model.layers.0.self_attn.q_proj', COL.energy),
+  ]);
   const markdown = await fs.readFile(markdownFile, 'utf8');
   assert.match(markdown, /^# LoRA Lens report: Transformer pair/);
   assert.match(markdown, /4 of 16 modules changed/);
@@ -169,7 +168,6 @@ async function runPanelRestoreExport(page: Page, workspace: string, screenshot: 
 
   // HTML: self-contained, at the new budget, with the plots.
   const htmlFile = await exportFromPanel(page, workspace, frame, 'html', path.join(workspace, `${STEM}.html`));
-  written.push(htmlFile);
   const html = await fs.readFile(htmlFile, 'utf8');
   assert.match(html, /rank budget <strong>4<\/strong>/, 'the HTML summarises at the restored panel\'s budget');
   assert.ok((html.match(/<svg/g) ?? []).length >= 3, 'plots inlined as SVG');
@@ -178,7 +176,6 @@ async function runPanelRestoreExport(page: Page, workspace: string, screenshot: 
 
   // JSON: the report itself.
   const jsonFile = await exportFromPanel(page, workspace, frame, 'json', path.join(workspace, `${STEM}.json`));
-  written.push(jsonFile);
   const report = JSON.parse(await fs.readFile(jsonFile, 'utf8')) as {
     schemaVersion: number; kind: string; transformer: { modules: unknown[]; rankPattern: Record<string, number> };
   };
@@ -190,7 +187,6 @@ async function runPanelRestoreExport(page: Page, workspace: string, screenshot: 
   // rank_pattern: a PEFT adapter_config.json whose ranks are the report's, alphas 2·r, in the
   // suggested folder lora-lens-adapter, which the dialog creates.
   const peftFile = await exportFromPanel(page, workspace, frame, 'peft', path.join(workspace, 'lora-lens-adapter', 'adapter_config.json'), { newFolder: 'lora-lens-adapter' });
-  written.push(peftFile);
   const peft = JSON.parse(await fs.readFile(peftFile, 'utf8')) as {
     peft_type: string; r: number; lora_alpha: number; target_modules: string[]; rank_pattern: Record<string, number>; alpha_pattern: Record<string, number>;
   };
