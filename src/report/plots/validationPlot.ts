@@ -41,6 +41,9 @@ interface SeriesPoint {
   medianTestMse: number;
 }
 
+/** Height of one series label line, px. */
+const LABEL_LINE = 13;
+
 /** One curve: a method, and a bias mode when the result has both (the ablation). */
 export interface ValidationSeries {
   /** `construction`, or `construction-frozen` for the ablation's second curve; used in class names. */
@@ -91,10 +94,12 @@ export function validationPlot(curves: readonly ValidationCurvePoint[], opts: Va
       Plot.line(data, { x: 'rank', y: 'mse', stroke, strokeWidth: 2, ...(dashed ? { strokeDasharray: '4,3' } : {}), className: `ll-line ll-line-${s.key}` }),
       Plot.dot(data, { x: 'rank', y: 'mse', r: 3, fill: stroke, title, className: `ll-points-${s.key}` }),
     );
-    // Direct labels at the top-right corner, one per line (a legend would make Plot return a <figure>).
+    // Direct labels above the frame's right end, one line each, so no curve runs under them (a legend
+    // would make Plot return a <figure>); the top margin grows with the number of series.
     marks.push(
       Plot.text([s.label], {
-        frameAnchor: 'top-right', textAnchor: 'end', dx: -4, dy: 4 + 13 * index, text: (d: string) => d, fill: stroke, className: 'll-series-label',
+        frameAnchor: 'top-right', textAnchor: 'end', lineAnchor: 'bottom', dy: -6 - LABEL_LINE * (series.length - 1 - index),
+        text: (d: string) => d, fill: stroke, className: 'll-series-label',
       }),
     );
   });
@@ -107,8 +112,9 @@ export function validationPlot(curves: readonly ValidationCurvePoint[], opts: Va
       }),
     );
   }
-  return chart(document, { ...opts, height: opts.height ?? Math.max(defaultSize.height, 220 + 13 * series.length) }, {
+  return chart(document, { ...opts, height: opts.height ?? Math.max(defaultSize.height, 220 + LABEL_LINE * series.length) }, {
     marginLeft: 60,
+    marginTop: 22 + LABEL_LINE * series.length,
     x: { label: 'LoRA rank r', labelAnchor: 'right', domain: [minRank, maxRank], ticks: Math.min(10, maxRank - minRank + 1) },
     y: { type: 'log', label: 'median test MSE', tickFormat: formatCompact },
     marks,
