@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { SafetensorsViewerHostMessage, SafetensorsViewerRendered } from '../../protocol';
 import { SafetensorsDocument, stateMessage } from './document';
-import { makeNonce, renderShell } from './html';
+import { makeNonce, renderShell } from '../webviewShell';
 import { parseWebviewMessage } from './messages';
 import { RenderTracker } from './renderTracker';
 
@@ -36,6 +36,8 @@ export class SafetensorsViewerProvider implements vscode.CustomReadonlyEditorPro
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'safetensorsViewer.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'safetensorsViewer.css')).toString(),
+      title: 'safetensors viewer',
+      loadingText: 'Reading header…',
     });
 
     const send = (message: SafetensorsViewerHostMessage) => void webview.postMessage(message);

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ValidationResult } from '../../protocol';
 import { renderValidationHtml } from '../../report/validationHtml';
-import { nonce } from '../panel/html';
+import { makeNonce } from '../webviewShell';
 
 export const VALIDATION_VIEW_TYPE = 'loraLens.validation';
 
@@ -31,6 +31,6 @@ export function showValidationPanel(result: ValidationResult): vscode.WebviewPan
     current.title = title;
     current.reveal();
   }
-  current.webview.html = renderValidationHtml(result, { nonce: nonce() });
+  current.webview.html = renderValidationHtml(result, { nonce: makeNonce() });
   return current;
 }

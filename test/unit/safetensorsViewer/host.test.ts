@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentSecurityPolicy, makeNonce, renderShell } from '../../../src/extension/safetensorsViewer/html';
+import { contentSecurityPolicy, makeNonce, renderShell } from '../../../src/extension/webviewShell';
 import { parseWebviewMessage } from '../../../src/extension/safetensorsViewer/messages';
 import { RenderTracker } from '../../../src/extension/safetensorsViewer/renderTracker';
 
-describe('safetensors viewer: webview shell', () => {
+describe('webview shell (safetensors viewer, analysis panel)', () => {
   const csp = 'https://file+.vscode-resource.vscode-cdn.net';
   it('has a strict CSP, nonce on the script and the stylesheet, nothing remote', () => {
     const nonce = makeNonce();
-    const html = renderShell({ cspSource: csp, nonce, scriptUri: `${csp}/ext/dist/safetensorsViewer.js`, styleUri: `${csp}/ext/media/safetensorsViewer.css` });
+    const html = renderShell({ cspSource: csp, nonce, scriptUri: `${csp}/ext/dist/safetensorsViewer.js`, styleUri: `${csp}/ext/media/safetensorsViewer.css`, title: 'a <b> title', loadingText: 'Reading header…' });
     assert.equal(
       contentSecurityPolicy(csp, nonce),
       `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${csp} 'nonce-${nonce}'; font-src ${csp}`,
@@ -18,6 +18,9 @@ describe('safetensors viewer: webview shell', () => {
     assert.ok(html.includes(`<link rel="stylesheet" href="${csp}/ext/media/safetensorsViewer.css" nonce="${nonce}">`));
     assert.equal((html.match(/<script/g) ?? []).length, 1, 'one script, no inline code');
     assert.doesNotMatch(html, /https?:\/\/(?!file\+\.vscode-resource)/, 'no remote URL');
+    assert.ok(html.includes('<title>a &lt;b&gt; title</title>'), 'static text escaped too');
+    assert.doesNotMatch(html, /img-src/, 'no images unless asked for');
+    assert.equal(contentSecurityPolicy(csp, nonce, true), `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${csp} 'nonce-${nonce}'; font-src ${csp}; img-src ${csp} data:`);
   });
 
   it('a fresh 128-bit nonce every time', () => {
