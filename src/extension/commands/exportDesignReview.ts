@@ -12,7 +12,7 @@ import { toUri } from './shared/args';
 import { DESIGN_REVIEW_FORMATS, isDesignReviewFormat, renderDesignReview, type DesignReviewFormat } from './shared/designReview';
 import { oneLineMessage } from './shared/errors';
 import { lastReport } from './shared/lastReport';
-import { announceExport, chooseExportTarget, writeExport } from './shared/writeExport';
+import { saveExport } from './shared/writeExport';
 
 export const EXPORT_DESIGN_REVIEW_COMMAND = 'loraLens.exportDesignReview';
 
@@ -48,23 +48,15 @@ async function exportDesignReview(options: ExportDesignReviewOptions): Promise<v
     return undefined;
   }
   const info = DESIGN_REVIEW_FORMATS[format];
-  const uri = await chooseExportTarget(report, {
+  const target = {
     uri: toUri(options.uri),
     overwrite: options.overwrite,
     title: `LoRA Lens: Export Design Review (${info.label})`,
     fileName: info.fileName(report),
     filters: info.filter,
     folder: format === 'peft' ? 'lora-lens-adapter' : undefined,
-  });
-  if (!uri) return undefined;
-  try {
-    await writeExport(uri, content);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`LoRA Lens: could not write ${uri.fsPath}: ${oneLineMessage(error)}`);
-    return undefined;
-  }
-  announceExport(uri, format === 'peft' ? 'lora_alpha = 2·r per module (alpha_pattern).' : undefined);
-  return uri;
+  };
+  return saveExport(report, content, target, format === 'peft' ? 'lora_alpha = 2·r per module (alpha_pattern).' : undefined);
 }
 
 async function pickFormat(): Promise<DesignReviewFormat | undefined> {

@@ -13,7 +13,7 @@ import { DEFAULT_ALPHA_MULTIPLIER, PeftExportError, peftExportFromReport } from 
 import { toUri } from './shared/args';
 import { oneLineMessage } from './shared/errors';
 import { lastReport } from './shared/lastReport';
-import { announceExport, chooseExportTarget, writeExport } from './shared/writeExport';
+import { saveExport } from './shared/writeExport';
 
 export const EXPORT_RANK_PATTERN_COMMAND = 'loraLens.exportRankPattern';
 
@@ -46,21 +46,13 @@ async function exportRankPattern(options: ExportRankPatternOptions): Promise<vsc
     void vscode.window.showErrorMessage(`LoRA Lens: ${error instanceof PeftExportError ? error.message : oneLineMessage(error)}`);
     return undefined;
   }
-  const uri = await chooseExportTarget(report, {
+  const target = {
     uri: toUri(options.uri),
     overwrite: options.overwrite,
     title: 'LoRA Lens: Export rank_pattern (PEFT adapter_config.json)',
     fileName: 'adapter_config.json',
     filters: { 'PEFT adapter config': ['json'] },
     folder: 'lora-lens-adapter',
-  });
-  if (!uri) return undefined;
-  try {
-    await writeExport(uri, content);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`LoRA Lens: could not write ${uri.fsPath}: ${oneLineMessage(error)}`);
-    return undefined;
-  }
-  announceExport(uri, `lora_alpha = ${multiplier}·r for every module (alpha_pattern); edit it to taste.`);
-  return uri;
+  };
+  return saveExport(report, content, target, `lora_alpha = ${multiplier}·r for every module (alpha_pattern); edit it to taste.`);
 }

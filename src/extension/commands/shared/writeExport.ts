@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../../../protocol';
+import { oneLineMessage } from './errors';
 
 export interface ExportTarget {
   /** Write here without a dialog. */
@@ -66,6 +67,23 @@ export async function chooseExportTarget(report: Report, target: ExportTarget): 
 export async function writeExport(uri: vscode.Uri, content: string): Promise<void> {
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
   await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
+}
+
+/**
+ * The whole tail of an export command: choose the file (dialog or given Uri, with the rules above),
+ * write it, announce it. Failures are shown, not thrown. Returns the written file, or undefined.
+ */
+export async function saveExport(report: Report, content: string, target: ExportTarget, detail?: string): Promise<vscode.Uri | undefined> {
+  const uri = await chooseExportTarget(report, target);
+  if (!uri) return undefined;
+  try {
+    await writeExport(uri, content);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`LoRA Lens: could not write ${uri.fsPath}: ${oneLineMessage(error)}`);
+    return undefined;
+  }
+  announceExport(uri, detail);
+  return uri;
 }
 
 /** "Wrote X." with an Open button that opens the file (HTML in the browser, others in the editor). */
