@@ -67,20 +67,20 @@ async function checkSequence(parser: PythonModelParser, start: string, edits: nu
 }
 
 describe('incremental Python analysis and hints equal a from-scratch computation', () => {
-  it('over random edit sequences on the synthetic 2,000-line file', async () => {
+  it('over a random edit sequence on the synthetic 2,000-line file', async () => {
     const source = syntheticModelSource(2000);
-    for (const seed of [1, 2]) {
+    for (const seed of [1]) {
       const parser = await createPythonParser(wasmPaths);
-      await checkSequence(parser, source, 8, seed, `2,000 lines, seed ${seed}`);
+      await checkSequence(parser, source, 6, seed, `2,000 lines, seed ${seed}`);
       parser.dispose();
     }
   });
 
   it('over many random edit sequences on a 150-line file', async () => {
     const source = syntheticModelSource(150);
-    for (let seed = 10; seed < 18; seed++) {
+    for (let seed = 10; seed < 16; seed++) {
       const parser = await createPythonParser(wasmPaths);
-      await checkSequence(parser, source, 15, seed, `150 lines, seed ${seed}`);
+      await checkSequence(parser, source, 12, seed, `150 lines, seed ${seed}`);
       parser.dispose();
     }
   });
@@ -96,7 +96,7 @@ describe('incremental Python analysis and hints equal a from-scratch computation
     const rand = random(99);
     let text = source;
     parser.analyze(text);
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 6; i++) {
       const starts = [...text.matchAll(/^(?=\S)/gm)].map((m) => m.index!);
       const at = starts[rand(starts.length)]!;
       const op = rand(4);
