@@ -216,12 +216,14 @@ class TreeSitterModelParser implements PythonModelParser {
     for (const child of tree.rootNode.children) {
       if (!child) continue;
       const start = child.startIndex;
+      const end = child.endIndex;
       const reused = candidates.get(start);
-      if (reused) {
+      // Same start and end too: a statement that grew over following lines (a line deleted
+      // before an indented block) can lie outside the changed ranges reported for it.
+      if (reused && reused.end === end) {
         out.push(reused);
         continue;
       }
-      const end = child.endIndex;
       const statementText = source.slice(start, end);
       let summary = this.cache.get(statementText);
       if (!summary) {
