@@ -194,48 +194,60 @@ class TreeSitterModelParser implements PythonModelParser {
   }
 
   /**
-   * Like `walk`, but statements of the previous whole-document walk are taken over (moved) when
-   * neither the text between the two walks nor tree-sitter's changed ranges touch them: their
-   * text, structure and syntax errors are then the same. Only the rest is read from the tree.
+   * Like `walk`, but only the statements around what changed are read from the tree. The zone
+   * [from, to] covers the text changed since the previous whole-document walk and tree-sitter's
+   * changed ranges; outside it text and structure are the same. The previous walk's statements
+   * that end before the zone are kept, except the last one (it may have grown into the zone: a
+   * line deleted before an indented block joins the block to it); reading starts there, and from
+   * the first statement after the zone that starts and ends where a previous one would (moved by
+   * the text's length change), the rest are taken over.
    */
   private walkChanged(tree: Tree, source: string, previous: WholeWalk, changed: readonly { startIndex: number; endIndex: number }[]): WalkedStatement[] {
     const edit = diffTexts(previous.text, source);
     const delta = edit ? edit.newEndIndex - edit.oldEndIndex : 0;
-    /** Closed intervals of new offsets where anything may differ. */
-    const dirty: [number, number][] = changed.map((r) => [r.startIndex, r.endIndex]);
-    if (edit) dirty.push([edit.startIndex, edit.newEndIndex]);
-    const isClean = (start: number, end: number) => dirty.every(([a, b]) => start > b || end < a);
-    // Previous statements by their start in the new text, where they would be if unchanged.
-    const candidates = new Map<number, WalkedStatement>();
-    for (const s of previous.statements) {
-      if (edit && s.end >= edit.startIndex && s.start <= edit.oldEndIndex) continue;
-      const moved = edit && s.start > edit.oldEndIndex ? delta : 0;
-      if (isClean(s.start + moved, s.end + moved)) candidates.set(s.start + moved, moved === 0 ? s : { ...s, start: s.start + moved, end: s.end + moved });
+    let from = edit ? edit.startIndex : Infinity;
+    let to = edit ? edit.newEndIndex : -Infinity;
+    for (const r of changed) {
+      from = Math.min(from, r.startIndex);
+      to = Math.max(to, r.endIndex);
     }
-    const out: WalkedStatement[] = [];
-    for (const child of tree.rootNode.children) {
-      if (!child) continue;
-      const start = child.startIndex;
-      const end = child.endIndex;
-      const reused = candidates.get(start);
-      // Same start and end too: a statement that grew over following lines (a line deleted
-      // before an indented block) can lie outside the changed ranges reported for it.
-      if (reused && reused.end === end) {
-        out.push(reused);
-        continue;
-      }
-      const statementText = source.slice(start, end);
-      let summary = this.cache.get(statementText);
-      if (!summary) {
-        const cursor = child.walk();
-        try {
-          summary = summarizeStatement(this.copier.copyStatement(cursor, source), source);
-        } finally {
-          cursor.delete();
+    if (from > to) return previous.statements; // nothing changed
+    const statements = previous.statements;
+    let kept = 0;
+    while (kept < statements.length && statements[kept]!.end < from) kept++;
+    kept = Math.max(0, kept - 1);
+    const out: WalkedStatement[] = statements.slice(0, kept);
+    const readFrom = kept < statements.length ? Math.min(statements[kept]!.start, from) : from;
+    // Previous statements after the edit, by where they start now.
+    const oldEnd = edit ? edit.oldEndIndex : to;
+    const after = new Map<number, number>();
+    for (let i = kept; i < statements.length; i++) {
+      const s = statements[i]!;
+      if (s.start > oldEnd && s.start + delta > to) after.set(s.start + delta, i);
+    }
+    const cursor = tree.walk();
+    try {
+      // The first statement that contains or starts after `readFrom`.
+      if (!cursor.gotoFirstChildForIndex(readFrom)) return out;
+      do {
+        const start = cursor.startIndex;
+        const end = cursor.endIndex;
+        const at = after.get(start);
+        if (at !== undefined && statements[at]!.end + delta === end) {
+          for (let i = at; i < statements.length; i++) {
+            const s = statements[i]!;
+            out.push(delta === 0 ? s : { ...s, start: s.start + delta, end: s.end + delta });
+          }
+          return out;
         }
-      }
-      const errors = child.hasError || child.isMissing || child.isError ? collectSyntaxErrors(child) : [];
-      out.push({ start, end, text: statementText, summary, comment: child.type === 'comment', errors });
+        const statementText = source.slice(start, end);
+        const summary = this.cache.get(statementText) ?? summarizeStatement(this.copier.copyStatement(cursor, source), source);
+        const node = cursor.currentNode;
+        const errors = node.hasError || node.isMissing || node.isError ? collectSyntaxErrors(node) : [];
+        out.push({ start, end, text: statementText, summary, comment: node.type === 'comment', errors });
+      } while (cursor.gotoNextSibling());
+    } finally {
+      cursor.delete();
     }
     return out;
   }
