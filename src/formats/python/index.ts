@@ -9,13 +9,13 @@
  * - the walk itself is pruned to statements and to expressions that can hold a finding.
  * Findings are then rebuilt from the summaries in plain JavaScript.
  */
-import { Parser, Edit, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { Parser, Edit, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { summarizeStatement } from './extract';
 import { buildFindings, FindingsCache, type PlacedStatement } from './findings';
 import type { StatementSummary } from './ir';
 import { loadPython, type LoadedPython, type PythonWasmPaths } from './loader';
 import { LineTable } from './positions';
-import { interestingPattern, REPORTED_NAMES, SyntaxCopier } from './syntax';
+import { interestingPattern, REPORTED_NAMES, SyntaxCopier, type ErrorRange } from './syntax';
 import { cutSegments, isCleanEnd, MAX_SEGMENT_CHARS, segmentAt, startsCleanly, type Segment, type SegmentStatement } from './segments';
 import { collectSyntaxErrors, type ErrorIR } from './syntaxErrors';
 import { diffTexts } from './textEdit';
@@ -184,13 +184,38 @@ class TreeSitterModelParser implements PythonModelParser {
     if (this.cache.size > 4 * walked.length + 64) this.cache = new Map(walked.map((s) => [s.text, s.summary]));
     else for (const s of walked) this.cache.set(s.text, s.summary);
     if (!rootHasError) {
-      // Clean: (re)cut segments from this tree (they have no trees of their own until edited).
-      this.dropSegments();
-      this.segments = cutSegments(source, 0, walked);
+      // Clean: (re)cut segments from this tree.
+      this.segments = this.cutKeepingTrees(source, walked);
     } else if (this.segments && segmentsEnd(this.segments) !== source.length) {
       this.dropSegments(); // not in step with the text (cannot happen; defensive)
     }
     return walked.map((s) => ({ placed: { summary: s.summary, base: s.start }, errors: s.errors }));
+  }
+
+  /**
+   * Segments cut from a clean whole-document walk. A new segment with exactly the start and text
+   * of a current one (the document is the same text, so its tree describes that text) takes over
+   * that segment's tree, so that typing on in the segment just fixed stays an incremental parse;
+   * the other segments have no tree until edited, and the remaining old trees are freed.
+   */
+  private cutKeepingTrees(source: string, walked: readonly WalkedStatement[]): Segment[] {
+    const fresh = cutSegments(source, 0, walked);
+    const old = this.segments;
+    if (old && segmentsEnd(old) === source.length) {
+      const byStart = new Map<number, Segment>();
+      for (const segment of old) if (segment.tree) byStart.set(segment.start, segment);
+      if (byStart.size > 0) {
+        for (const segment of fresh) {
+          const match = byStart.get(segment.start);
+          if (match && match.text === segment.text) {
+            segment.tree = match.tree;
+            match.tree = undefined;
+          }
+        }
+      }
+    }
+    this.dropSegments();
+    return fresh;
   }
 
   /**
@@ -241,9 +266,9 @@ class TreeSitterModelParser implements PythonModelParser {
           return out;
         }
         const statementText = source.slice(start, end);
-        const summary = this.cache.get(statementText) ?? summarizeStatement(this.copier.copyStatement(cursor, source), source);
         const node = cursor.currentNode;
-        const errors = node.hasError || node.isMissing || node.isError ? collectSyntaxErrors(node) : [];
+        const { errors, ranges } = errorsAndRanges(node);
+        const summary = this.cache.get(statementText) ?? summarizeStatement(this.copier.copyStatement(cursor, source, ranges), source);
         out.push({ start, end, text: statementText, summary, comment: node.type === 'comment', errors });
       } while (cursor.gotoNextSibling());
     } finally {
@@ -263,10 +288,10 @@ class TreeSitterModelParser implements PythonModelParser {
           const start = cursor.startIndex;
           const end = cursor.endIndex;
           const statementText = text.slice(start, end);
-          let summary = known.get(statementText);
-          if (!summary) summary = summarizeStatement(this.copier.copyStatement(cursor, text), text);
           // Error recovery can depend on the surrounding text, so errors are never taken from a cache.
-          const errors = withErrors ? errorsOf(tree, index) : [];
+          const { errors, ranges } = withErrors ? errorsAndRanges(tree.rootNode.child(index)) : NO_ERRORS;
+          let summary = known.get(statementText);
+          if (!summary) summary = summarizeStatement(this.copier.copyStatement(cursor, text, ranges), text);
           out.push({ start, end, text: statementText, summary, comment: cursor.nodeType === 'comment', errors });
           index++;
         } while (cursor.gotoNextSibling());
@@ -283,7 +308,8 @@ class TreeSitterModelParser implements PythonModelParser {
    * Applies the edit to the segments it touches and re-parses only those. Undefined when the
    * document cannot be served from segments (a segment has syntax errors, or no clean boundary
    * was found): the whole document is parsed instead, and the segments stay, in step with the
-   * text, so that the edit that fixes the error is again a segment re-parse.
+   * text (an edit in a clean segment is still a segment re-parse; the whole parse that finds the
+   * document clean again cuts fresh segments).
    */
   private segmentedStatements(source: string): PlacedWithErrors[] | undefined {
     const segments = this.segments;
@@ -302,6 +328,24 @@ class TreeSitterModelParser implements PythonModelParser {
     let replacement: Segment[] | undefined;
     let from = 0;
     let text = '';
+    if (segments.slice(first, last + 1).some((s) => s.dirty)) {
+      // The edit lands in a segment that already has syntax errors: the whole document is parsed
+      // anyway (its tree alone tells whether the errors are gone; when they are, segments are cut
+      // again from it), so this segment is not parsed, only kept in step with the text: its tree
+      // gets the edit, for an incremental parse once it serves again (see `cutKeepingTrees`).
+      from = segments[first]!.start;
+      const oldTo = last + 1 < segments.length ? segments[last + 1]!.start : previous.length;
+      text = source.slice(from, oldTo + delta);
+      const single = first === last ? segments[first]! : undefined;
+      let tree: Tree | undefined;
+      if (single?.tree) {
+        const segmentEdit = diffTexts(single.text, text);
+        if (segmentEdit) single.tree.edit(new Edit(segmentEdit));
+        tree = single.tree;
+        single.tree = undefined; // handed over (the touched segments' trees are deleted below)
+      }
+      replacement = [{ start: from, text, tree, statements: [], dirty: true }];
+    }
     for (let attempt = 0; attempt <= MAX_WIDENINGS && !replacement; attempt++) {
       from = segments[first]!.start;
       const oldTo = last + 1 < segments.length ? segments[last + 1]!.start : previous.length;
@@ -310,7 +354,7 @@ class TreeSitterModelParser implements PythonModelParser {
       if (parsed.problem === 'start' && first > 0) first--;
       else if (parsed.problem === 'end' && last + 1 < segments.length) last++;
       else if (parsed.problem) {
-        // Kept with its tree (the edit that fixes it re-parses incrementally), not usable until clean.
+        // Kept with its tree, in step with the text, not usable until clean.
         replacement = [{ start: from, text, tree: parsed.tree, statements: [], dirty: true }];
       } else if (text.length === 0) replacement = [];
       else if (text.length > MAX_SEGMENT_CHARS) {
@@ -374,9 +418,18 @@ class TreeSitterModelParser implements PythonModelParser {
   }
 }
 
-function errorsOf(tree: Tree, childIndex: number): ErrorIR[] {
-  const node = tree.rootNode.child(childIndex);
-  return node && (node.hasError || node.isMissing || node.isError) ? collectSyntaxErrors(node) : [];
+const NO_ERRORS: { errors: ErrorIR[]; ranges: ErrorRange[] } = { errors: [], ranges: [] };
+
+/**
+ * A top-level statement's syntax errors, and the same as absolute ranges for the copier
+ * (undefined when the list was truncated: then the copier trusts no part of the statement).
+ */
+function errorsAndRanges(node: Node | null): { errors: ErrorIR[]; ranges: ErrorRange[] | undefined } {
+  if (!node || !(node.hasError || node.isMissing || node.isError)) return { errors: [], ranges: [] };
+  const limits = { truncated: false };
+  const errors = collectSyntaxErrors(node, limits);
+  const base = node.startIndex;
+  return { errors, ranges: limits.truncated ? undefined : errors.map((e) => ({ start: base + e.span.start, end: base + e.span.end })) };
 }
 
 function segmentsEnd(segments: readonly Segment[]): number {

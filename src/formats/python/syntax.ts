@@ -53,8 +53,39 @@ const MAX_DEPTH = 200;
 
 type Mode = 'judge' | 'full';
 
+/** Absolute [start, end] ranges (UTF-16, relative to the copied text) that hold ERROR or MISSING nodes. */
+export interface ErrorRange {
+  start: number;
+  end: number;
+}
+
+/** A statement inside a block, as copied before, with what its copy depended on besides its text. */
+interface CopiedBlockStatement {
+  column: number;
+  mode: Mode;
+  depth: number;
+  node: SyntaxNode;
+}
+
+/** Block statements remembered per generation (two generations are kept: bounded memory). */
+const BLOCK_CACHE_ENTRIES = 20_000;
+
 export class SyntaxCopier {
   private source = '';
+  /**
+   * Error ranges of the statement being copied; undefined when unknown (then nothing is taken
+   * from or put into the block cache).
+   */
+  private errorRanges: readonly ErrorRange[] | undefined;
+  /**
+   * Copies of error-free statements inside blocks (a method, a line of `__init__`), by text, so
+   * that an edit inside a class re-reads only the statements it touched. A statement is reused
+   * only with the same text, starting column, mode and depth, and only when neither copy holds a
+   * syntax error: a clean statement's tree depends on nothing but its text and indentation. The
+   * copy is moved to the new offsets.
+   */
+  private blockCache = new Map<string, CopiedBlockStatement>();
+  private olderBlockCache = new Map<string, CopiedBlockStatement>();
 
   constructor(
     private readonly tables: LoadedPython,
@@ -62,11 +93,17 @@ export class SyntaxCopier {
     private readonly interesting: RegExp,
   ) {}
 
-  /** Copies the node under `cursor` (a top-level statement); the cursor is left where it was. */
-  copyStatement(cursor: TreeCursor, source: string): SyntaxNode {
+  /**
+   * Copies the node under `cursor` (a top-level statement); the cursor is left where it was.
+   * `errors`: where the statement has ERROR or MISSING nodes (empty for a clean statement);
+   * without it, statements inside blocks are copied afresh and not remembered.
+   */
+  copyStatement(cursor: TreeCursor, source: string, errors?: readonly ErrorRange[]): SyntaxNode {
     this.source = source;
+    this.errorRanges = errors;
     const node = this.copy(cursor, 'judge', true, 0);
     this.source = '';
+    this.errorRanges = undefined;
     return node ?? { type: 'comment', field: '', start: cursor.startIndex, end: cursor.endIndex, named: true, children: [], pruned: false };
   }
 
@@ -105,12 +142,56 @@ export class SyntaxCopier {
           cursor.endIndex - cursor.startIndex <= MAX_CONSTANT_CHARS
         ) mode2 = 'full';
       }
-      const child = this.copy(cursor, mode2, keepsModuleLevel, depth + 1);
+      const child = type === 'block' ? this.copyBlockStatement(cursor, mode2, depth + 1) : this.copy(cursor, mode2, keepsModuleLevel, depth + 1);
       if (child) node.children.push(child);
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
     return node;
   }
+
+  /** A statement inside a block (never at module level): from the block cache when it can be. */
+  private copyBlockStatement(cursor: TreeCursor, mode: Mode, depth: number): SyntaxNode | null {
+    const errors = this.errorRanges;
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    if (!errors || end - start < MIN_CACHED_CHARS || errors.some((e) => e.start <= end && e.end >= start)) {
+      return this.copy(cursor, mode, false, depth);
+    }
+    const text = this.source.slice(start, end);
+    const column = start - (this.source.lastIndexOf('\n', start - 1) + 1);
+    let known = this.blockCache.get(text);
+    if (!known) {
+      known = this.olderBlockCache.get(text);
+      if (known) this.remember(text, known);
+    }
+    if (known && known.column === column && known.mode === mode && known.depth === depth) {
+      // The field is the parent's business: taken from the cursor, as `copy` does.
+      const field = this.tables.fieldNames[cursor.currentFieldId] ?? '';
+      return moved(known.node, start - known.node.start, field);
+    }
+    const node = this.copy(cursor, mode, false, depth);
+    if (node) this.remember(text, { column, mode, depth, node });
+    return node;
+  }
+
+  private remember(text: string, entry: CopiedBlockStatement): void {
+    if (this.blockCache.size >= BLOCK_CACHE_ENTRIES) {
+      this.olderBlockCache = this.blockCache;
+      this.blockCache = new Map();
+    }
+    this.blockCache.set(text, entry);
+  }
+}
+
+/** Shorter block statements (`pass`, `x = 1`) are cheaper to copy than to look up. */
+const MIN_CACHED_CHARS = 24;
+
+/** A copy of `node` with every offset moved by `shift` (the root's field replaced). */
+function moved(node: SyntaxNode, shift: number, field: string): SyntaxNode {
+  return {
+    type: node.type, field, start: node.start + shift, end: node.end + shift, named: node.named,
+    children: node.children.map((c) => moved(c, shift, c.field)), pruned: node.pruned,
+  };
 }
 
 /** The static part of the prefilter: names of everything reported, plus binding syntax. */

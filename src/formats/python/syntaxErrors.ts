@@ -14,11 +14,15 @@ export interface ErrorIR {
 /** Caps the list for pathological input (a binary file opened as Python). */
 const MAX_ERRORS = 200;
 
-export function collectSyntaxErrors(statement: Node): ErrorIR[] {
+/** `limits.truncated` is set when errors were left out (too many, or nested too deep). */
+export function collectSyntaxErrors(statement: Node, limits?: { truncated: boolean }): ErrorIR[] {
   const out: ErrorIR[] = [];
   const base = statement.startIndex;
   const visit = (node: Node, depth: number) => {
-    if (out.length >= MAX_ERRORS || depth > 500) return;
+    if (out.length >= MAX_ERRORS || depth > 500) {
+      if (limits) limits.truncated = true;
+      return;
+    }
     if (node.isMissing) {
       out.push({ kind: 'missing', span: { start: node.startIndex - base, end: node.endIndex - base }, missing: node.type });
       return;
