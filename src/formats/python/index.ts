@@ -18,7 +18,7 @@ import { LineTable } from './positions';
 import { interestingPattern, REPORTED_NAMES, SyntaxCopier, type ErrorRange } from './syntax';
 import { cutSegments, isCleanEnd, MAX_SEGMENT_CHARS, segmentAt, startsCleanly, type Segment, type SegmentStatement } from './segments';
 import { collectSyntaxErrors, type ErrorIR } from './syntaxErrors';
-import { diffTexts } from './textEdit';
+import { diffTexts, type TreeEdit } from './textEdit';
 import type { PythonFindings, SyntaxErrorFinding } from './types';
 
 export * from './types';
@@ -84,6 +84,7 @@ class TreeSitterModelParser implements PythonModelParser {
   private cache = new Map<string, StatementSummary>();
   /** Each statement's findings, reused while the statement and what it reads are unchanged. */
   private readonly findingsCache = new FindingsCache();
+  private lastDiff: { oldText: string; newText: string; edit: TreeEdit | undefined } | undefined;
   private aliasNames: string[] = [];
   private copier: SyntaxCopier;
   private disposed = false;
@@ -146,6 +147,7 @@ class TreeSitterModelParser implements PythonModelParser {
     this.lastSource = undefined;
     this.lastFindings = undefined;
     this.lastWalk = undefined;
+    this.lastDiff = undefined;
     this.cache.clear();
     this.findingsCache.clear();
   }
@@ -153,6 +155,18 @@ class TreeSitterModelParser implements PythonModelParser {
   private dropSegments(): void {
     for (const segment of this.segments ?? []) segment.tree?.delete();
     this.segments = undefined;
+  }
+
+  /**
+   * `diffTexts`, remembering the last answer: a keystroke that ends in a whole-document walk asks
+   * for the same diff of the whole text twice (to update the segments, then to place the walk).
+   */
+  private diff(oldText: string, newText: string): TreeEdit | undefined {
+    const last = this.lastDiff;
+    if (last && last.oldText === oldText && last.newText === newText) return last.edit;
+    const edit = diffTexts(oldText, newText);
+    this.lastDiff = { oldText, newText, edit };
+    return edit;
   }
 
   // ---- the whole document at once ----
@@ -228,7 +242,7 @@ class TreeSitterModelParser implements PythonModelParser {
    * the text's length change), the rest are taken over.
    */
   private walkChanged(tree: Tree, source: string, previous: WholeWalk, changed: readonly { startIndex: number; endIndex: number }[]): WalkedStatement[] {
-    const edit = diffTexts(previous.text, source);
+    const edit = this.diff(previous.text, source);
     const delta = edit ? edit.newEndIndex - edit.oldEndIndex : 0;
     let from = edit ? edit.startIndex : Infinity;
     let to = edit ? edit.newEndIndex : -Infinity;
@@ -315,7 +329,7 @@ class TreeSitterModelParser implements PythonModelParser {
     const segments = this.segments;
     const previous = this.lastSource;
     if (!segments || previous === undefined) return undefined;
-    const edit = diffTexts(previous, source);
+    const edit = this.diff(previous, source);
     if (!edit) return undefined;
     if (this.whole && this.whole.text === previous) {
       // Keep the whole-document tree in step, so a later whole parse stays incremental.

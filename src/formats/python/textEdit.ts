@@ -18,22 +18,28 @@ export interface TreeEdit {
   newEndPosition: TreePoint;
 }
 
+const CHUNKS = [8192, 512];
+
 /** Returns undefined when the texts are equal. O(length of the texts), no allocation per character. */
 export function diffTexts(oldText: string, newText: string): TreeEdit | undefined {
   if (oldText === newText) return undefined;
   const max = Math.min(oldText.length, newText.length);
-  // Compare in chunks first: slice equality is a native memcmp, far faster than a charCodeAt loop.
-  const CHUNK = 512;
+  // Compare in chunks first, large then small: slice equality is a native memcmp, far faster
+  // than a charCodeAt loop.
   let start = 0;
-  while (start + CHUNK <= max && oldText.slice(start, start + CHUNK) === newText.slice(start, start + CHUNK)) start += CHUNK;
+  for (const chunk of CHUNKS) {
+    while (start + chunk <= max && oldText.slice(start, start + chunk) === newText.slice(start, start + chunk)) start += chunk;
+  }
   while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
   // Never split a surrogate pair: move the boundary out of it on either side.
   if (start > 0 && start < max && (isLowSurrogate(oldText.charCodeAt(start)) || isLowSurrogate(newText.charCodeAt(start)))) start--;
   let oldEnd = oldText.length;
   let newEnd = newText.length;
-  while (oldEnd - CHUNK >= start && newEnd - CHUNK >= start && oldText.slice(oldEnd - CHUNK, oldEnd) === newText.slice(newEnd - CHUNK, newEnd)) {
-    oldEnd -= CHUNK;
-    newEnd -= CHUNK;
+  for (const chunk of CHUNKS) {
+    while (oldEnd - chunk >= start && newEnd - chunk >= start && oldText.slice(oldEnd - chunk, oldEnd) === newText.slice(newEnd - chunk, newEnd)) {
+      oldEnd -= chunk;
+      newEnd -= chunk;
+    }
   }
   while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
     oldEnd--;
