@@ -84,6 +84,7 @@ class TreeSitterModelParser implements PythonModelParser {
   private cache = new Map<string, StatementSummary>();
   /** Each statement's findings, reused while the statement and what it reads are unchanged. */
   private readonly findingsCache = new FindingsCache();
+  private lastLines: { text: string; lines: LineTable } | undefined;
   private lastDiff: { oldText: string; newText: string; edit: TreeEdit | undefined } | undefined;
   private aliasNames: string[] = [];
   private copier: SyntaxCopier;
@@ -120,7 +121,7 @@ class TreeSitterModelParser implements PythonModelParser {
       statements = this.wholeStatements(source);
       placed = statements.map((s) => s.placed);
     }
-    const lines = new LineTable(source);
+    const lines = this.lineTableFor(source);
     const findings: PythonFindings = {
       ...buildFindings(placed, source, lines, this.findingsCache),
       syntaxErrors: statements.flatMap(({ placed, errors }) => errors.map((e) => {
@@ -148,6 +149,7 @@ class TreeSitterModelParser implements PythonModelParser {
     this.lastFindings = undefined;
     this.lastWalk = undefined;
     this.lastDiff = undefined;
+    this.lastLines = undefined;
     this.cache.clear();
     this.findingsCache.clear();
   }
@@ -155,6 +157,15 @@ class TreeSitterModelParser implements PythonModelParser {
   private dropSegments(): void {
     for (const segment of this.segments ?? []) segment.tree?.delete();
     this.segments = undefined;
+  }
+
+  /** Line starts of `source`, updated from the previous analysis's table around the edit. */
+  private lineTableFor(source: string): LineTable {
+    const previous = this.lastLines;
+    const edit = previous && this.diff(previous.text, source);
+    const lines = previous && edit ? LineTable.edited(previous.lines, source, edit) : new LineTable(source);
+    this.lastLines = { text: source, lines };
+    return lines;
   }
 
   /**

@@ -8,8 +8,12 @@ export class LineTable {
   /** lineStarts[i] is the UTF-16 offset where line i begins. */
   private readonly lineStarts: number[] = [0];
 
+  /** True when the text has a `\r` (then `edited` scans the whole text). */
+  private readonly hasCarriageReturn: boolean;
+
   constructor(text: string) {
-    if (!text.includes('\r')) {
+    this.hasCarriageReturn = text.includes('\r');
+    if (!this.hasCarriageReturn) {
       // The common case, with the native scanner.
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
       return;
@@ -22,6 +26,26 @@ export class LineTable {
         this.lineStarts.push(i + 1);
       }
     }
+  }
+
+  /**
+   * The table of `text`, made from `previous` (the table of the text before `edit`) by scanning
+   * only the edited span: line starts before it are kept, later ones moved by the length change.
+   * Texts with `\r` are scanned whole (a `\r\n` pair may straddle the edit).
+   */
+  static edited(previous: LineTable, text: string, edit: { startIndex: number; oldEndIndex: number; newEndIndex: number }): LineTable {
+    if (previous.hasCarriageReturn || text.includes('\r')) return new LineTable(text);
+    const table = new LineTable('');
+    const starts = table.lineStarts;
+    const old = previous.lineStarts;
+    const { startIndex, oldEndIndex, newEndIndex } = edit;
+    const delta = newEndIndex - oldEndIndex;
+    // A line start s follows the `\n` at s - 1.
+    let i = 1;
+    for (; i < old.length && old[i]! <= startIndex; i++) starts.push(old[i]!);
+    for (let j = text.indexOf('\n', startIndex); j !== -1 && j < newEndIndex; j = text.indexOf('\n', j + 1)) starts.push(j + 1);
+    for (; i < old.length; i++) if (old[i]! - 1 >= oldEndIndex) starts.push(old[i]! + delta);
+    return table;
   }
 
   /** The line of the last lookup: callers often ask in file order, so the next answer is usually at or just after it. */
