@@ -67,8 +67,12 @@ interface CopiedBlockStatement {
   node: SyntaxNode;
 }
 
-/** Block statements remembered per generation (two generations are kept: bounded memory). */
-const BLOCK_CACHE_ENTRIES = 20_000;
+/**
+ * Block statements remembered per generation (two generations are kept: bounded memory). Keys are
+ * whole statement texts (a method is one), so the bound is kept well above one keystroke's working
+ * set (the statements of the edited class) but far below what a long session would pile up.
+ */
+const BLOCK_CACHE_ENTRIES = 4_000;
 
 export class SyntaxCopier {
   private source = '';
