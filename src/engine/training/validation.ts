@@ -192,12 +192,14 @@ export async function runValidation(req: ValidationRequest, options: ValidationR
   const failures = new Set<string>();
 
   /** Trains every Adam run of a seed (in groups) and keeps, per curve point, the best learning rate. */
-  const fitAll = async (data: SeedData, seedLabel: string) => {
+  /** "seed 2/5: " when the request has several seeds (a one-seed part of a split request says nothing). */
+  const seedPrefix = (s: number): string => (req.seeds > 1 ? `seed ${s + 1}/${req.seeds}: ` : '');
+  const fitAll = async (data: SeedData, prefix: string) => {
     const best = new Map<string, { val: number; test: number; lr: number }>();
     for (let g = 0; g < groupsPerSeed; g++) {
       const runs = runsPerSeed.slice(g * GROUP_SIZE, (g + 1) * GROUP_SIZE);
       const before = doneUnits;
-      const label = `${seedLabel}, ${runs.length} Adam runs${groupsPerSeed > 1 ? ` (group ${g + 1}/${groupsPerSeed})` : ''}`;
+      const label = `${prefix}${runs.length} Adam runs${groupsPerSeed > 1 ? ` (group ${g + 1}/${groupsPerSeed})` : ''}`;
       const results = await fitGroupByGradient((backend as TensorBackend).tf, data.frozen, data.target, runs, {
         seed: data.fitSeed,
         steps: req.steps,
@@ -252,10 +254,10 @@ export async function runValidation(req: ValidationRequest, options: ValidationR
           options.signal?.throwIfAborted();
         }
       }
-      progress(`seed ${s + 1}/${req.seeds}: construction done`);
+      progress(`${seedPrefix(s)}construction done`);
     }
 
-    const fitted = await fitAll(data, `seed ${s + 1}/${req.seeds}`);
+    const fitted = await fitAll(data, seedPrefix(s));
     const record = (acc: PointAccumulator, run: FitRunSpec): void => {
       const best = fitted.get(runKey(run)) ?? { test: NaN, lr: NaN };
       acc.point.perSeed.push(best.test);
