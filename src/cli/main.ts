@@ -7,6 +7,7 @@ import { FormatError } from '../formats/types';
 import { TheoryInputError } from '../theory';
 import { UsageError } from './args';
 import { analyzeCommand, analyzeUsage } from './commands/analyze';
+import { constructCommand, constructUsage } from './commands/construct';
 import { inspectCommand } from './commands/inspect';
 import { thresholdCommand, thresholdUsage } from './commands/threshold';
 import { validateCommand, validateUsage } from './commands/validate';
@@ -27,6 +28,7 @@ const commands: Record<string, { run: Command; summary: string; usage: string }>
   threshold: { run: thresholdCommand, usage: thresholdUsage, summary: 'required LoRA rank from width/depth (fnn) or embedding size (transformer)' },
   analyze: { run: analyzeCommand, usage: analyzeUsage, summary: 'full analysis: architecture, FNN pair, Transformer pair or PEFT adapter' },
   inspect: { run: inspectCommand, usage: inspectUsage, summary: 'architecture and every module of a checkpoint, config.json or PEFT adapter' },
+  construct: { run: constructCommand, usage: constructUsage, summary: 'the paper\'s construction on your FNN pair, written as a PEFT adapter and checked on random inputs' },
   validate: { run: validateCommand, usage: validateUsage, summary: 'train random FNNs: the paper\'s construction vs gradient-descent LoRA, test MSE per rank' },
 };
 

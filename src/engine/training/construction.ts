@@ -20,12 +20,14 @@ import { type Partition, uniformPartition, validatePartition } from '../../theor
 import {
   add,
   colSlice as columns,
+  DTYPE_EPSILON,
   identity,
   jacobiSvd,
   type Mat,
   matmul64 as matmul,
   matVec,
   solve,
+  type StorageDtype,
   subtract,
   transpose,
   zeros,
@@ -52,6 +54,11 @@ export interface ConstructionOptions {
   inputs: Mat;
   /** `tunable` (theory §2) or `frozen`: keep the frozen model's biases (no exactness claimed). */
   biases: BiasMode;
+  /**
+   * Storage dtype of the weights (the coarsest one), for the rank tolerance of each discrepancy:
+   * weights stored in float32 leave σ ≈ 1e-7·scale where exact arithmetic has zeros. Default F64.
+   */
+  dtype?: StorageDtype;
 }
 
 export interface ConstructionBlock {
@@ -61,7 +68,7 @@ export interface ConstructionBlock {
   layers: number[];
   /** σ(E_i), descending, length D. */
   discrepancySingularValues: number[];
-  /** Numerical rank of E_i (σ_k > D·ε·scale, scale = σ₁(W̄_i) + σ₁(∏W)). */
+  /** Numerical rank of E_i (σ_k > D·ε·scale, ε of the storage dtype, scale = σ₁(W̄_i) + σ₁(∏W)). */
   discrepancyRank: number;
   /** `min(R·|P_i|, D)`: singular directions the block's adapters carry. */
   rankBudget: number;
@@ -136,7 +143,7 @@ export function buildConstruction(frozen: Fnn, target: Fnn, rank: number, option
     const measured = jacobiSvd(subtract(adaptedProduct, targetLayer.weight)).s[0];
     const budget = Math.min(rank * m, D);
     const scale = jacobiSvd(targetLayer.weight).s[0] + jacobiSvd(product).s[0];
-    const tol = D * Number.EPSILON * scale;
+    const tol = D * DTYPE_EPSILON[options.dtype ?? 'F64'] * scale;
     let discrepancyRank = 0;
     while (discrepancyRank < D && s[discrepancyRank] > tol) discrepancyRank++;
     let tail = 0;

@@ -1,7 +1,7 @@
 /**
  * Writes a constructed (or fitted) FNN adapter as a PEFT LoRA folder: `adapter_model.safetensors`
  * and `adapter_config.json`, for a PyTorch model whose linear layers are `layers.0 … layers.{L−1}`
- * (an `nn.ModuleList` of `nn.Linear(D, D)`).
+ * (an `nn.ModuleList` of `nn.Linear(D, D)`) or the given module names (an `nn.Sequential`: `0`, `2`, …).
  *
  * - `base_model.model.layers.{l}.lora_A.weight` = Bᵀ, shape [r, in]; `…lora_B.weight` = A, shape
  *   [out, r] (PEFT's names are the paper's swapped: PEFT computes `lora_B @ lora_A`).
@@ -26,6 +26,8 @@ export interface PeftExportOptions {
   dtype?: 'F32' | 'F64';
   /** Extra `__metadata__` entries (strings). */
   metadata?: Record<string, string>;
+  /** The frozen model's module name of each layer (e.g. `net.0`); default `layers.{l}`. */
+  moduleNames?: readonly string[];
 }
 
 /** Module name of frozen layer l (0-based) in the exported model. */
@@ -45,6 +47,10 @@ export async function exportPeftAdapter(
   const { rank } = options;
   const dtype = options.dtype ?? 'F32';
   if (!Number.isInteger(rank) || rank < 1) throw new RangeError(`exportPeftAdapter: rank must be a positive whole number, got ${rank}`);
+  if (options.moduleNames && options.moduleNames.length !== adapters.length) {
+    throw new RangeError(`exportPeftAdapter: ${options.moduleNames.length} module names for ${adapters.length} layers`);
+  }
+  const moduleName = (l: number): string => options.moduleNames?.[l] ?? fnnModuleName(l);
   if (options.biases && options.biases.length !== adapters.length) {
     throw new RangeError(`exportPeftAdapter: ${options.biases.length} biases for ${adapters.length} layers`);
   }
@@ -62,7 +68,7 @@ export async function exportPeftAdapter(
       for (let j = 0; j < inp; j++) loraA[k * inp + j] = adapter.b.data[j * rl + k];
       for (let i = 0; i < out; i++) loraB[i * rank + k] = adapter.a.data[i * rl + k];
     }
-    const prefix = `base_model.model.${fnnModuleName(l)}`;
+    const prefix = `base_model.model.${moduleName(l)}`;
     tensors.push({ name: `${prefix}.lora_A.weight`, dtype, shape: [rank, inp], data: loraA });
     tensors.push({ name: `${prefix}.lora_B.weight`, dtype, shape: [out, rank], data: loraB });
     const bias = options.biases?.[l];
@@ -79,7 +85,7 @@ export async function exportPeftAdapter(
     r: rank,
     lora_alpha: rank,
     lora_dropout: 0,
-    target_modules: adapters.map((_, l) => fnnModuleName(l)),
+    target_modules: adapters.map((_, l) => moduleName(l)),
     bias: options.biases ? 'all' : 'none',
     fan_in_fan_out: false,
     use_rslora: false,
