@@ -314,6 +314,8 @@ export interface EngineRequests {
   'engine/analyze': { params: AnalyzeParams; result: Report };
   /** Validation by training (issue 6); progress as engine/progress with `token`. */
   'engine/validate': { params: ValidationRequest & { token: string; backend?: BackendPreference }; result: ValidationResult };
+  /** The paper's construction on the user's FNN pair, written as a PEFT adapter (issue 6). */
+  'engine/construct': { params: ConstructionRequest & { token: string }; result: ConstructionSummary };
 }
 
 export interface EngineNotifications {
@@ -503,6 +505,53 @@ export interface ValidationRequest {
   baseSeed: number;
   /** 1-based partition of frozen layers into L̄ blocks; default uniform. */
   partition?: number[][];
+}
+
+/** `engine/construct` / `lora-lens construct`: the explicit construction (theory §2) on two checkpoints. */
+export interface ConstructionRequest {
+  /** Sequential MLP checkpoints (file or folder), every layer D×D; the frozen one at least as deep. */
+  frozen: string;
+  target: string;
+  rank: number;
+  /** 1-based consecutive blocks of frozen layers, one per target layer; default uniform. */
+  partition?: number[][];
+  /** The PEFT adapter folder to write (created if missing). */
+  outFolder: string;
+  /** Storage of the adapter; default F64 (the construction's inner biases can exceed what float32 holds). */
+  dtype?: 'F64' | 'F32';
+  /** Inputs x ~ N(0, I) the inner biases are fitted on, and as many fresh ones for the check; default 5000. */
+  samples?: number;
+  seed?: number;
+  /** Replace adapter files already in the folder (input files never). */
+  overwrite?: boolean;
+}
+
+export interface ConstructionSummary {
+  rank: number;
+  partition: number[][];
+  /** Every block has R·|P_i| ≥ rank(E_i) (ranks with the storage dtype's tolerance). */
+  exactClaimed: boolean;
+  blocks: {
+    targetLayer: number;
+    layers: number[];
+    discrepancyRank: number;
+    rankBudget: number;
+    predictedSpectralError: number;
+    measuredSpectralError: number;
+  }[];
+  check: {
+    samples: number;
+    /** MSE of the frozen model against the target, on the fresh inputs. */
+    frozenMse: number;
+    adaptedMseOnFitInputs: number;
+    adaptedMseOnFreshInputs: number;
+    /** The adapter as written (rounded to its dtype), on the fresh inputs. */
+    storedMseOnFreshInputs: number;
+    largestBias: number;
+  };
+  dtype: 'F64' | 'F32';
+  files: { configFile: string; weightsFile: string };
+  notes: string[];
 }
 
 /** One point of a curve: one method at one rank (median over seeds). */

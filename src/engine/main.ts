@@ -12,12 +12,13 @@
  * answers RequestCancelled. A cancelled or failed request leaves the engine ready for the next one.
  * engine/validate (validation by training, issue 6) runs the same way: same workers, same progress,
  * same cancellation, with one job per seed on as many workers at once as there are cores (seeds are
- * independent; the merged result is what one piece would give).
+ * independent; the merged result is what one piece would give). engine/construct (the construction on
+ * the user's FNN pair, written as a PEFT adapter) runs on a worker too.
  */
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type CancellationToken } from 'vscode-jsonrpc/node';
-import type { AnalyzeParams, BackendPreference, EngineRequests, Report, ValidationResult } from '../protocol';
+import type { AnalyzeParams, BackendPreference, ConstructionSummary, EngineRequests, Report, ValidationResult } from '../protocol';
 import { notificationType, requestType } from './rpc';
 import { engineStatus, type BackendState } from './status';
 import { runAnalysisWorker, type FromWorker, type ToWorker } from './analysis/worker';
@@ -30,6 +31,7 @@ const REQUEST_CANCELLED = -32800;
 const INPUT_ERROR = 1;
 
 type ValidateParams = EngineRequests['engine/validate']['params'];
+type ConstructParams = EngineRequests['engine/construct']['params'];
 
 const state: BackendState = { backend: null, attempts: [] };
 let lastTensorBytes = 0;
@@ -188,6 +190,11 @@ function main(): void {
     }
     if (token.isCancellationRequested) return new ResponseError(REQUEST_CANCELLED, 'validation cancelled');
     return failure ?? mergeSeedResults(request, results, (Date.now() - started) / 1000);
+  });
+  connection.onRequest(requestType('engine/construct'), (params: ConstructParams, token: CancellationToken) => {
+    const { token: progressToken, ...request } = params;
+    const job: ToWorker = { type: 'construct', id: nextId++, request };
+    return workerRequest<ConstructionSummary>(job, progressToken, (m) => (m.type === 'constructed' ? m.summary : undefined), token, 'construction');
   });
   // The extension host going away closes the channel: exit rather than linger as an orphan.
   connection.onClose(() => process.exit(0));

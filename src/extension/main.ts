@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerAnalyzeModel } from './commands/analyzeModel';
 import { registerAuditAdapter } from './commands/auditAdapter';
 import { registerCompareModels } from './commands/compareModels';
+import { registerConstructAdapter } from './commands/constructAdapter';
 import { registerExportDesignReview } from './commands/exportDesignReview';
 import { registerExportRankPattern } from './commands/exportRankPattern';
 import { registerPlanPartition } from './commands/planPartition';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): LoraLensApi {
   registerPlanPartition(context, engine);
   registerAuditAdapter(context, engine);
   registerValidateByTraining(context, engine);
+  registerConstructAdapter(context, engine);
   registerExportDesignReview(context);
   registerExportRankPattern(context);
   registerHints(context);

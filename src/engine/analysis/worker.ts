@@ -4,17 +4,19 @@
  * Cancellation is the main thread terminating this worker.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { BackendPreference, EngineStatus, Report, ValidationRequest, ValidationResult } from '../../protocol';
+import type { BackendPreference, ConstructionRequest, ConstructionSummary, EngineStatus, Report, ValidationRequest, ValidationResult } from '../../protocol';
 import { FormatError } from '../../formats/types';
 import { loadBackend, type TensorBackend } from '../backend';
 import { BackendUnavailableError, type BackendAttempt } from '../backend/types';
 import { TheoryInputError } from '../../theory';
 import { runValidation } from '../training';
+import { constructFromFiles } from '../training/constructFromFiles';
 import { analyze, AnalysisInputError, type AnalyzeOptions } from './index';
 
 export type ToWorker =
   | { type: 'analyze'; id: number; options: AnalyzeOptions }
   | { type: 'validate'; id: number; request: ValidationRequest; preference: BackendPreference }
+  | { type: 'construct'; id: number; request: ConstructionRequest }
   | { type: 'load'; id: number; preference: BackendPreference };
 
 export type FromWorker =
@@ -22,6 +24,7 @@ export type FromWorker =
   | { type: 'backend'; id: number; backend: EngineStatus['backend']; attempts: EngineStatus['attempts']; tensorBytes: number }
   | { type: 'done'; id: number; report: Report }
   | { type: 'validated'; id: number; result: ValidationResult }
+  | { type: 'constructed'; id: number; summary: ConstructionSummary }
   | { type: 'error'; id: number; kind: 'input' | 'internal'; message: string };
 
 const attemptsOf = (a: readonly BackendAttempt[]): EngineStatus['attempts'] => a.map((x) => ({ name: x.name, ...(x.ok ? {} : { error: x.reason ?? 'failed' }) }));
@@ -68,6 +71,14 @@ export function runAnalysisWorker(port: Pick<MessagePort, 'on' | 'postMessage'>)
       lastSent = now;
       post({ type: 'progress', id: msg.id, fraction, message });
     };
+    if (msg.type === 'construct') {
+      // Float64 TypeScript: no tensor backend.
+      constructFromFiles(msg.request, { onProgress }).then(
+        (summary) => post({ type: 'constructed', id: msg.id, summary }),
+        (e: unknown) => fail(msg.id, e),
+      );
+      return;
+    }
     if (msg.type === 'validate') {
       // Only the gradient methods need tensors; a construction-only run loads no backend.
       const needsBackend = msg.request.methods.some((m) => m !== 'construction');

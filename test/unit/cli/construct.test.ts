@@ -108,7 +108,7 @@ describe('lora-lens construct', () => {
     assert.ok(Math.abs(fromFile - summary.check.storedMseOnFreshInputs) <= 1e-6 * fromFile, `${fromFile} vs ${summary.check.storedMseOnFreshInputs}`);
     assert.ok(fromFile > summary.check.frozenMse, 'float32 breaks this construction');
     const text = await cli('construct', frozenFile, targetFile, '--rank', '4', '--partition', '1-2,3-6', '--out', folder, '--dtype', 'F32', '--force');
-    assert.match(text.out, /float32 does not hold this construction: use --dtype F64/);
+    assert.match(text.out, /note: float32 does not hold this construction .*: store it in F64/);
   });
 
   it('rank 3, below the threshold: not exact, the error per block is σ_{R|P_i|+1}(E_i), the text says so', async () => {
@@ -129,7 +129,7 @@ describe('lora-lens construct', () => {
     await fs.writeFile(mine, 'my notes');
     const r = await cli('construct', frozenFile, targetFile, '--rank', '4', '--out', folder);
     assert.equal(r.code, 2);
-    assert.match(r.err, /exists; use --force/);
+    assert.match(r.err, /adapter_config.json exists; replace it explicitly \(--force\)/);
     assert.equal(await fs.readFile(mine, 'utf8'), 'my notes');
     for (const [args, pattern] of [
       [[targetFile, frozenFile, '--rank', '2', '--out', folder], /at least as deep/],

@@ -1,6 +1,11 @@
-/** engine/validate in the real engine process: the result, progress with the request token, errors, cancellation. */
+/**
+ * engine/validate in the real engine process: the result, progress with the request token, errors,
+ * cancellation; and engine/construct on the bundled FNN pair.
+ */
 import * as assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -87,5 +92,25 @@ describe('engine/validate', () => {
     const next = await connection.sendRequest(requestType('engine/validate'), { ...small, methods: ['construction'], token: 'after' });
     assert.equal(next.backend, null, 'construction alone loads no backend');
     assert.equal(next.curves.length, 4);
+  });
+
+  it('engine/construct: the construction on examples/mlp-pair-close, written as a PEFT folder; bad input is code 1', async () => {
+    const example = path.resolve(__dirname, '..', '..', '..', '..', 'examples', 'mlp-pair-close');
+    const outFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'lora-lens-engine-construct-'));
+    try {
+      const request = { frozen: path.join(example, 'frozen.safetensors'), target: path.join(example, 'target.safetensors'), rank: 4, partition: [[1, 2], [3, 4, 5, 6]], outFolder };
+      const summary = await connection.sendRequest(requestType('engine/construct'), { ...request, token: 'c1' });
+      assert.equal(summary.exactClaimed, true);
+      assert.ok(summary.check.storedMseOnFreshInputs < 1e-10);
+      assert.ok((await fs.stat(path.join(outFolder, 'adapter_model.safetensors'))).size > 0);
+      assert.ok(progress.some((p) => p.token === 'c1' && p.fraction === 1));
+      // The folder now holds an adapter: a second run without overwrite refuses, naming the file.
+      await assert.rejects(
+        connection.sendRequest(requestType('engine/construct'), { ...request, token: 'c2' }),
+        (e: unknown) => e instanceof ResponseError && e.code === 1 && /adapter_model\.safetensors exists/.test(e.message),
+      );
+    } finally {
+      await fs.rm(outFolder, { recursive: true, force: true });
+    }
   });
 });
