@@ -24,6 +24,8 @@ import { SeededRandom } from './random';
 /** Jacobi SVD in TypeScript is O(D³) per sweep: beyond this a run takes minutes. */
 export const CONSTRUCTION_MAX_WIDTH = 512;
 const MAX_SAMPLES = 1_000_000;
+/** Input values per set (two sets, float64, plus activations of the same size): ~160 MB each at most. */
+const MAX_SAMPLE_VALUES = 20_000_000;
 
 export interface ConstructionRunOptions {
   onProgress?: (fraction: number, message: string) => void;
@@ -92,6 +94,7 @@ export async function constructFromFiles(req: ConstructionRequest, options: Cons
   if (target.net.width !== D) throw new AnalysisInputError(`widths differ: ${req.frozen} has D=${D}, ${req.target} has D=${target.net.width}`);
   if (Lbar > L) throw new AnalysisInputError(`the frozen model (${req.frozen}, ${L} layers) must be at least as deep as the target (${req.target}, ${Lbar} layers)`);
   if (req.rank > D) throw new AnalysisInputError(`the rank must be at most the width ${D}, got ${req.rank}`);
+  if (samples * D > MAX_SAMPLE_VALUES) throw new AnalysisInputError(`${samples} samples of width ${D} are too many; at most ${Math.floor(MAX_SAMPLE_VALUES / D)}`);
   const partition = req.partition ?? uniformPartition(L, Lbar);
   validatePartition(partition, L, Lbar);
 
