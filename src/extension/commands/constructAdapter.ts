@@ -16,8 +16,7 @@ import { renderConstruction } from '../../report/constructionText';
 import type { EngineService } from '../engine/engineService';
 import { outputChannel } from '../ui/output';
 import { isOptions, toUri } from './shared/args';
-import { isCancellation, oneLineMessage } from './shared/errors';
-import { requestWithProgress } from './shared/runAnalysis';
+import { reportRunFailure, requestWithProgress } from './shared/runAnalysis';
 
 export const CONSTRUCT_ADAPTER_COMMAND = 'loraLens.constructAdapter';
 const TITLE = 'LoRA Lens: Build Construction Adapter (FNN)';
@@ -41,13 +40,7 @@ async function constructAdapter(engine: EngineService, arg: unknown): Promise<Co
       (progress, uiToken) => requestWithProgress(engine, 'engine/construct', { ...request, token: randomUUID() }, progress, [uiToken, cancellation]),
     );
   } catch (error) {
-    if (isCancellation(error)) {
-      void vscode.window.showInformationMessage(`LoRA Lens: the ${what} was cancelled.`);
-    } else {
-      const message = oneLineMessage(error);
-      outputChannel().appendLine(`[${new Date().toISOString()}] ${what} failed: ${message}`);
-      void vscode.window.showErrorMessage(`LoRA Lens: ${message}`);
-    }
+    reportRunFailure(error, `the ${what}`);
     return undefined;
   }
   const channel = outputChannel();

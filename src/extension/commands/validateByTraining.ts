@@ -13,11 +13,9 @@ import type { ValidationMethod, ValidationRequest, ValidationResult } from '../.
 import { VALIDATION_LIMITS, validationRequest } from '../../engine/training/validation';
 import type { EngineService } from '../engine/engineService';
 import { readSettings } from '../settings';
-import { outputChannel } from '../ui/output';
 import { showValidationPanel } from '../validation/validationPanel';
 import { isOptions } from './shared/args';
-import { isCancellation, oneLineMessage } from './shared/errors';
-import { requestWithProgress, type AnalysisCommandOptions } from './shared/runAnalysis';
+import { reportRunFailure, requestWithProgress, type AnalysisCommandOptions } from './shared/runAnalysis';
 
 export const VALIDATE_BY_TRAINING_COMMAND = 'loraLens.validateByTraining';
 
@@ -51,13 +49,7 @@ async function validateByTraining(engine: EngineService, arg: unknown): Promise<
       (progress, uiToken) => requestWithProgress(engine, 'engine/validate', params, progress, [uiToken, cancellation]),
     );
   } catch (error) {
-    if (isCancellation(error)) {
-      void vscode.window.showInformationMessage(`LoRA Lens: the ${what} was cancelled.`);
-    } else {
-      const message = oneLineMessage(error);
-      outputChannel().appendLine(`[${new Date().toISOString()}] ${what} failed: ${message}`);
-      void vscode.window.showErrorMessage(`LoRA Lens: ${message}`);
-    }
+    reportRunFailure(error, `the ${what}`);
     return undefined;
   }
   if (showPanel !== false) showValidationPanel(result);

@@ -60,13 +60,7 @@ export async function runAnalysis(engine: EngineService, run: AnalysisRun): Prom
       (progress, uiToken) => requestWithProgress(engine, 'engine/analyze', params, progress, [uiToken, run.cancellation]),
     );
   } catch (error) {
-    if (isCancellation(error)) {
-      void vscode.window.showInformationMessage(`LoRA Lens: ${lowerFirst(run.title)} was cancelled.`);
-    } else {
-      const message = oneLineMessage(error);
-      outputChannel().appendLine(`[${new Date().toISOString()}] ${run.title} failed: ${message}`);
-      void vscode.window.showErrorMessage(`LoRA Lens: ${message}`);
-    }
+    reportRunFailure(error, lowerFirst(run.title));
     return undefined;
   }
   rememberReport(report);
@@ -127,4 +121,15 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** How an engine run that did not finish is told: cancelled (information), or failed (error, logged). */
+export function reportRunFailure(error: unknown, what: string): void {
+  if (isCancellation(error)) {
+    void vscode.window.showInformationMessage(`LoRA Lens: ${what} was cancelled.`);
+    return;
+  }
+  const message = oneLineMessage(error);
+  outputChannel().appendLine(`[${new Date().toISOString()}] ${what} failed: ${message}`);
+  void vscode.window.showErrorMessage(`LoRA Lens: ${message}`);
 }
