@@ -6,6 +6,7 @@ import { safetensorsViewerUiTest } from './safetensorsViewer.ui';
 import { panelUiTest } from './panel.ui';
 import { panelRestoreExportUiTest } from './panelRestoreExport.ui';
 import { validateByTrainingUiTest } from './validateByTraining.ui';
+import { constructAdapterUiTest } from './constructAdapter.ui';
 import { restrictedModeUiTest } from './restrictedMode.ui';
 
 export interface UiTestContext {
@@ -27,4 +28,4 @@ export interface UiTest {
 }
 
 export const uiTests: UiTest[] = [calculatorUiTest, hintsUiTest, commandsUiTest, safetensorsViewerUiTest, panelUiTest,
-  panelRestoreExportUiTest, validateByTrainingUiTest, restrictedModeUiTest];
+  panelRestoreExportUiTest, validateByTrainingUiTest, constructAdapterUiTest, restrictedModeUiTest];
