@@ -5,9 +5,10 @@
  * model, a fresh batch every step, everything seeded.
  *
  * A GROUP of runs (ranks, bias modes, learning rates, final-layer counts) trains as one batched model:
- * at width 16 each kernel does little work and the ~200 kernel launches of a step dominate, so M runs
- * in one step cost little more than one (fitLayout.ts explains why the runs stay independent). All runs
- * of a group see the same input batches; a run's result does not depend on what else is in its group.
+ * at width 16 each kernel does little work, and M runs share the ~200 kernel launches of a step
+ * (fitLayout.ts explains why the runs stay independent). On wasm the batched matmul is a plain loop,
+ * so the gain there is modest at idle (README, Performance). All runs of a group see the same input
+ * batches; a run's result does not depend on what else is in its group.
  *
  * LoRA initialisation follows the issue and the paper's naming (`ΔW = A Bᵀ`): A = 0 (output side),
  * B ~ N(0, initStd²) (input side). In PEFT's names that is lora_B = 0 and lora_A Gaussian.
