@@ -23,7 +23,7 @@ import { notificationType, requestType } from './rpc';
 import { engineStatus, type BackendState } from './status';
 import { runAnalysisWorker, type FromWorker, type ToWorker } from './analysis/worker';
 import { checkValidationRequest } from './training/validation';
-import { mergeSeedResults, splitBySeed } from './training/seedSplit';
+import { inLanes, mergeSeedResults, splitBySeed } from './training/seedSplit';
 
 /** LSP's RequestCancelled code: the client sees a cancelled request, not a failure. */
 const REQUEST_CANCELLED = -32800;
@@ -146,44 +146,39 @@ function main(): void {
     }
     // Seeds are independent: one worker per seed, as many at once as there are cores.
     const parts = splitBySeed(request);
-    const concurrency = Math.min(parts.length, availableParallelism());
     const started = Date.now();
     const fractions = parts.map(() => 0);
     const all = new CancellationTokenSource();
     const cancelled = token.onCancellationRequested(() => all.cancel());
     const results: ValidationResult[] = [];
     let failure: ResponseError<void> | undefined;
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < parts.length && !failure) {
-        const s = next++;
-        const job: ToWorker = { type: 'validate', id: nextId++, request: parts[s], preference: backend ?? 'auto' };
-        const result = await runJob<ValidationResult | ResponseError<void>>(
-          job,
-          (m) => {
-            if (m.type === 'progress') {
-              fractions[s] = m.fraction;
-              const fraction = fractions.reduce((a, b) => a + b, 0) / parts.length;
-              const message = parts.length > 1 ? `seed ${s + 1}/${parts.length}: ${m.message}` : m.message;
-              void connection.sendNotification(progress, { token: progressToken, fraction, message });
-              return undefined;
-            }
-            if (m.type === 'error') return new ResponseError(m.kind === 'input' ? INPUT_ERROR : -32603, m.message);
-            return m.type === 'validated' ? m.result : undefined;
-          },
-          all.token,
-          () => new ResponseError(REQUEST_CANCELLED, 'validation cancelled'),
-        );
-        if (result instanceof ResponseError) {
-          failure ??= result;
-          all.cancel();
-        } else {
-          results[s] = result;
-        }
+    const runSeed = async (s: number): Promise<void> => {
+      const job: ToWorker = { type: 'validate', id: nextId++, request: parts[s], preference: backend ?? 'auto' };
+      const result = await runJob<ValidationResult | ResponseError<void>>(
+        job,
+        (m) => {
+          if (m.type === 'progress') {
+            fractions[s] = m.fraction;
+            const fraction = fractions.reduce((a, b) => a + b, 0) / parts.length;
+            const message = parts.length > 1 ? `seed ${s + 1}/${parts.length}: ${m.message}` : m.message;
+            void connection.sendNotification(progress, { token: progressToken, fraction, message });
+            return undefined;
+          }
+          if (m.type === 'error') return new ResponseError(m.kind === 'input' ? INPUT_ERROR : -32603, m.message);
+          return m.type === 'validated' ? m.result : undefined;
+        },
+        all.token,
+        () => new ResponseError(REQUEST_CANCELLED, 'validation cancelled'),
+      );
+      if (result instanceof ResponseError) {
+        failure ??= result;
+        all.cancel();
+      } else {
+        results[s] = result;
       }
     };
     try {
-      await Promise.all(Array.from({ length: concurrency }, lane));
+      await inLanes(parts.length, availableParallelism(), runSeed, () => failure !== undefined);
     } finally {
       cancelled.dispose();
       all.dispose();

@@ -46,3 +46,16 @@ export function mergeSeedResults(req: ValidationRequest, parts: ValidationResult
     notes: [...new Set(parts.flatMap((p) => p.notes))],
   };
 }
+
+/**
+ * Runs `task(0)`, `task(1)`, … `task(count − 1)`, at most `concurrency` at a time, starting them in
+ * order; once `stopped()` says so, no further task starts (running ones finish or are cancelled by
+ * their owner).
+ */
+export async function inLanes(count: number, concurrency: number, task: (index: number) => Promise<void>, stopped: () => boolean): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count && !stopped()) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(count, concurrency)) }, lane));
+}

@@ -8,7 +8,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { BackendName, ValidationRequest, ValidationResult } from '../../protocol';
 import { loadBackend, type TensorBackend } from '../backend';
-import { mergeSeedResults, splitBySeed } from './seedSplit';
+import { inLanes, mergeSeedResults, splitBySeed } from './seedSplit';
 import { checkValidationRequest, runValidation, type ValidationProgress } from './validation';
 
 const WORKER_KIND = 'lora-lens-validation-seed';
@@ -73,20 +73,16 @@ export async function runValidationOnThreads(req: ValidationRequest, options: Se
       worker.once('error', (e) => done(() => reject(e)));
       worker.once('exit', (code) => done(() => reject(options.signal?.aborted ? options.signal.reason : new Error(`validation thread exited (${code})`))));
     });
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < parts.length && !failure) {
-      const s = next++;
-      try {
-        results[s] = await runSeed(s);
-      } catch (e) {
-        failure ??= e instanceof Error ? e : new Error(String(e));
-        onAbort();
-      }
+  const settle = async (s: number): Promise<void> => {
+    try {
+      results[s] = await runSeed(s);
+    } catch (e) {
+      failure ??= e instanceof Error ? e : new Error(String(e));
+      onAbort();
     }
   };
   try {
-    await Promise.all(Array.from({ length: jobs }, lane));
+    await inLanes(parts.length, jobs, settle, () => failure !== undefined);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }

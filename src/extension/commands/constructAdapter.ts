@@ -17,6 +17,7 @@ import type { EngineService } from '../engine/engineService';
 import { outputChannel } from '../ui/output';
 import { isOptions, toUri } from './shared/args';
 import { reportRunFailure, requestWithProgress } from './shared/runAnalysis';
+import { exists } from './shared/writeExport';
 
 export const CONSTRUCT_ADAPTER_COMMAND = 'loraLens.constructAdapter';
 const TITLE = 'LoRA Lens: Build Construction Adapter (FNN)';
@@ -79,7 +80,7 @@ async function completeRequest(given: ConstructAdapterOptions): Promise<Construc
     if (!picked?.[0]) return undefined;
     outFolder = picked[0].fsPath;
   }
-  if (overwrite === undefined && (await exists(path.join(outFolder, 'adapter_config.json')) || await exists(path.join(outFolder, 'adapter_model.safetensors')))) {
+  if (overwrite === undefined && (await exists(vscode.Uri.file(path.join(outFolder, 'adapter_config.json'))) || await exists(vscode.Uri.file(path.join(outFolder, 'adapter_model.safetensors'))))) {
     const choice = await vscode.window.showWarningMessage(`${outFolder} already holds a PEFT adapter. Replace it?`, { modal: true }, 'Replace');
     if (choice !== 'Replace') return undefined;
     overwrite = true;
@@ -111,13 +112,4 @@ async function askRank(): Promise<number | undefined> {
     validateInput: (text) => (/^\d+$/.test(text.trim()) && Number(text) >= 1 && Number(text) <= 512 ? undefined : 'A whole number in 1…512.'),
   });
   return raw === undefined ? undefined : Number(raw.trim());
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(vscode.Uri.file(file));
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,13 +3,14 @@
  * "Analyze Model…" and "Compare Base and Fine-tuned…", see the progress notification, then the panel.
  */
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { UiTest } from './index';
 import { runFromPalette } from './calculator.ui';
 
-/** The Explorer row of a top-level workspace entry. */
-function explorerRow(page: Page, name: string) {
-  return page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
+/** Explorer rows labelled `name` at a tree depth (1 = top level). */
+export function explorerRow(page: Page, name: string, level = 1): Locator {
+  return page.locator(`.explorer-folders-view .monaco-list-row[aria-level="${level}"]`)
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) });
 }
 
 /**
@@ -17,9 +18,7 @@ function explorerRow(page: Page, name: string) {
  * locators pierce it). The extension's entries appear once the extension host has scanned it, which
  * can be after the Explorer renders: retry (bounded) until the entry is there.
  */
-async function contextMenu(page: Page, name: string, entry: string): Promise<void> {
-  const row = explorerRow(page, name);
-  await row.waitFor({ state: 'visible', timeout: 60_000 });
+export async function contextMenuOnRow(page: Page, row: Locator, label: string, entry: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await row.click({ button: 'right' });
     const item = page.locator('.monaco-menu .action-item').filter({ hasText: entry }).first();
@@ -28,10 +27,17 @@ async function contextMenu(page: Page, name: string, entry: string): Promise<voi
       await item.click();
       return;
     } catch {
-      if (attempt >= 12) throw new Error(`'${entry}' never appeared in the Explorer context menu of ${name}`);
+      if (attempt >= 12) throw new Error(`'${entry}' never appeared in the Explorer context menu of ${label}`);
       await page.keyboard.press('Escape');
     }
   }
+}
+
+/** The context menu of a top-level workspace entry. */
+async function contextMenu(page: Page, name: string, entry: string): Promise<void> {
+  const row = explorerRow(page, name).first();
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  await contextMenuOnRow(page, row, name, entry);
 }
 
 /** Analysis panels are webviews: count their tabs. */

@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { runFromPalette } from './calculator.ui';
+import { contextMenuOnRow, explorerRow } from './commands.ui';
 import type { UiTest } from './index';
 
 const COMMAND = 'LoRA Lens: Build Construction Adapter (FNN)';
@@ -18,12 +19,6 @@ const PAIR = 'mlp-pair-close';
 const OUT = 'construct-adapter-out';
 /** The example's Sequential keeps its six Linear layers at the even indices (ReLUs in between). */
 const LINEAR_MODULES = ['0', '2', '4', '6', '8', '10'];
-
-/** An Explorer row by its label, at a tree depth (1 = top level). */
-function explorerRow(page: Page, name: string, level: number) {
-  return page.locator(`.explorer-folders-view .monaco-list-row[aria-level="${level}"]`)
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) });
-}
 
 /** Expands (or collapses) a top-level Explorer folder by clicking it, as a person would. */
 async function setExpanded(page: Page, folder: string, expanded: boolean): Promise<void> {
@@ -42,18 +37,7 @@ async function contextMenuOnChild(page: Page, file: string, entry: string): Prom
   const row = explorerRow(page, file, 2);
   await row.first().waitFor({ state: 'visible', timeout: 30_000 });
   assert.equal(await row.count(), 1, `one ${file} row in the Explorer`);
-  for (let attempt = 1; ; attempt++) {
-    await row.click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-item').filter({ hasText: entry }).first();
-    try {
-      await item.waitFor({ state: 'visible', timeout: 5_000 });
-      await item.click();
-      return;
-    } catch {
-      if (attempt >= 12) throw new Error(`'${entry}' never appeared in the Explorer context menu of ${file}`);
-      await page.keyboard.press('Escape');
-    }
-  }
+  await contextMenuOnRow(page, row, file, entry);
 }
 
 /**

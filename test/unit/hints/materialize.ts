@@ -1,4 +1,7 @@
+import { createPythonParser } from '../../../src/formats/python';
+import { computePythonHints } from '../../../src/hints/pythonHints';
 import type { DocumentHints } from '../../../src/hints/types';
+import { link, wasmPaths } from './helpers';
 
 /**
  * Hints as plain data: lazy tooltips and hovers rendered to their text, so two results can be
@@ -11,4 +14,15 @@ export function materialize(hints: DocumentHints): unknown {
     hovers: hints.hovers.map((h) => ({ range: h.range, markdown: h.markdown() })),
     diagnostics: hints.diagnostics.map((d) => ({ ...d, fix: d.fix ? { title: d.fix.title, edit: d.fix.edit, rankPattern: d.fix.rankPattern } : undefined })),
   };
+}
+
+/** Findings and materialised hints of `text` from a fresh parser: the reference for incremental results. */
+export async function fromScratch(text: string) {
+  const fresh = await createPythonParser(wasmPaths);
+  try {
+    const findings = fresh.analyze(text);
+    return { findings, hints: materialize(computePythonHints(findings, text, { targetDepthSetting: null, link })) };
+  } finally {
+    fresh.dispose();
+  }
 }

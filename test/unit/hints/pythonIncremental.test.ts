@@ -9,7 +9,7 @@ import { createPythonParser, type PythonModelParser } from '../../../src/formats
 import { computePythonHints } from '../../../src/hints/pythonHints';
 import { syntheticModelSource } from '../../fixtures/python/synthetic';
 import { link, wasmPaths } from './helpers';
-import { materialize } from './materialize';
+import { fromScratch, materialize } from './materialize';
 
 /** Deterministic pseudo-random numbers in [0, n). */
 function random(seed: number): (n: number) => number {
@@ -40,16 +40,6 @@ function edit(text: string, rand: (n: number) => number): string {
   if (at > 0 && at < text.length && /[\uDC00-\uDFFF]/.test(text[at]!)) at--;
   if (cut < text.length && /[\uDC00-\uDFFF]/.test(text[cut]!)) cut++;
   return text.slice(0, at) + PIECES[rand(PIECES.length)] + text.slice(cut);
-}
-
-async function fromScratch(text: string) {
-  const fresh = await createPythonParser(wasmPaths);
-  try {
-    const findings = fresh.analyze(text);
-    return { findings, hints: materialize(computePythonHints(findings, text, { targetDepthSetting: null, link })) };
-  } finally {
-    fresh.dispose();
-  }
 }
 
 async function checkSequence(parser: PythonModelParser, start: string, edits: number, seed: number, label: string): Promise<void> {

@@ -12,17 +12,7 @@ import { createPythonParser, type PythonModelParser } from '../../../src/formats
 import { computePythonHints } from '../../../src/hints/pythonHints';
 import { syntheticModelSource } from '../../fixtures/python/synthetic';
 import { link, wasmPaths } from './helpers';
-import { materialize } from './materialize';
-
-async function fromScratch(text: string) {
-  const fresh = await createPythonParser(wasmPaths);
-  try {
-    const findings = fresh.analyze(text);
-    return { findings, hints: materialize(computePythonHints(findings, text, { targetDepthSetting: null, link })) };
-  } finally {
-    fresh.dispose();
-  }
-}
+import { fromScratch, materialize } from './materialize';
 
 async function checkStep(parser: PythonModelParser, text: string, label: string): Promise<void> {
   const findings = parser.analyze(text);

@@ -96,7 +96,8 @@ export function announceExport(uri: vscode.Uri, detail?: string): void {
   });
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Whether a file or folder is there (stat succeeds). */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;
