@@ -25,6 +25,13 @@ export async function contextMenuOnRow(page: Page, row: Locator, label: string, 
     try {
       await item.waitFor({ state: 'visible', timeout: 5_000 });
       await item.click();
+      // Under load a click can land while the menu is still settling and be lost (seen in CI: the
+      // entry stayed highlighted, the menu open). The entry is then focused: Enter chooses it.
+      const menu = page.locator('.monaco-menu').first();
+      if (!(await menu.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false))) {
+        await page.keyboard.press('Enter');
+        await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      }
       return;
     } catch {
       if (attempt >= 12) throw new Error(`'${entry}' never appeared in the Explorer context menu of ${label}`);
